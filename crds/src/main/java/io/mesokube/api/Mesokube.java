@@ -1,0 +1,33 @@
+package io.mesokube.api;
+
+/** The names of the mesokube.io API: group, version, kinds, labels and annotations. */
+public final class Mesokube {
+  /** API group of every Mesokube kind. */
+  public static final String GROUP = "mesokube.io";
+
+  /** The only served (and stored) version. */
+  public static final String VERSION = "v1alpha1";
+
+  /** {@code apiVersion} of every Mesokube object. */
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  /** The kubectl category: {@code kubectl get mesokube} lists every kind. */
+  public static final String CATEGORY = "mesokube";
+
+  /** Label on Offers and Tasks: the name of their Framework. */
+  public static final String LABEL_FRAMEWORK = GROUP + "/framework";
+
+  /** Label on Offers and Tasks: the name of the Agent they are bound to. */
+  public static final String LABEL_AGENT = GROUP + "/agent";
+
+  /** Label on objects the operator or agents create: which component manages them. */
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+
+  /** Value of {@link #LABEL_MANAGED_BY} for objects Mesokube creates. */
+  public static final String MANAGED_BY = "mesokube";
+
+  /** The Mesos default role, which every framework may use unless a policy says otherwise. */
+  public static final String DEFAULT_ROLE = "*";
+
+  private Mesokube() {}
+}
