@@ -1,0 +1,191 @@
+package io.mesokube.allocator;
+
+import io.mesokube.allocator.resources.Resource;
+import io.mesokube.allocator.resources.Resources;
+import io.mesokube.allocator.resources.ScalarNames;
+import io.mesokube.allocator.role.RoleName;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One run of Mesos' two-stage allocation over a set of agents.
+ *
+ * <p>Stage 1 walks the agents and gives roles with unsatisfied quota guarantees up to their
+ * guarantee. Stage 2 walks them again and gives every role its fair share of what is left, never
+ * eating into the headroom that unsatisfied guarantees still need. In both stages a role never
+ * passes its quota limits and reserved resources go only to their role and its descendants.
+ */
+final class AllocationCycle {
+  private final AllocatorState state;
+  private final long now;
+  private final int cycle;
+  private final int kinds = ScalarNames.count();
+  private final long[] cap = new long[kinds];
+  private final long[] candidate = new long[kinds];
+  private final long[] uncapped = new long[kinds];
+  private final long[] reserved = new long[kinds];
+  private final long[] scratch = new long[kinds];
+  private final long[] rootBefore = new long[kinds];
+  private final MinAllocatable minAllocatable;
+  private final List<Offer> offers = new ArrayList<>();
+  private QuotaHeadroom headroom;
+  private SkipReason lastReason;
+  private boolean quotaStageMadeOffers;
+
+  AllocationCycle(AllocatorState state, long now, int cycle) {
+    this.state = state;
+    this.now = now;
+    this.cycle = cycle;
+    this.minAllocatable = new MinAllocatable(state.options.minAllocatableResources(), kinds);
+  }
+
+  /** Runs both stages over the agents, in the given (already shuffled) order. */
+  AllocationResult run(Agent[] order, int count, int unavailable) {
+    headroom = new QuotaHeadroom(state.roles, state.agentList);
+    if (headroom.active()) {
+      stage(order, count, true);
+      quotaStageMadeOffers = !offers.isEmpty();
+    }
+    stage(order, count, false);
+    List<Offer> made = quotaStageMadeOffers ? OfferMerger.merge(offers) : offers;
+    return new AllocationResult(
+        made, CycleSummary.build(state, cycle, count + unavailable, unavailable, made.size()));
+  }
+
+  private void stage(Agent[] agents, int count, boolean quotaStage) {
+    for (int a = 0; a < count; a++) {
+      Agent agent = agents[a];
+      if (!anythingAllocatable(agent)) {
+        continue;
+      }
+      List<Role> roleOrder = state.roleSorter.sort();
+      roles:
+      for (int r = 0, roleCount = roleOrder.size(); r < roleCount; r++) {
+        Role role = roleOrder.get(r);
+        Role guaranteed = null;
+        if (quotaStage) {
+          guaranteed = RoleTree.nearestGuaranteed(role);
+          if (guaranteed == null || guaranteed.guaranteesMet()) {
+            continue;
+          }
+        }
+        if (!computeCandidate(agent, role, guaranteed)) {
+          role.skip(lastReason, cycle);
+          continue;
+        }
+        List<Client> clients = state.frameworkSorter(role).sort();
+        for (int c = 0, clientCount = clients.size(); c < clientCount; c++) {
+          Client client = clients.get(c);
+          if (agent.hasGpus && !client.framework.gpuCapable()) {
+            client.skip(SkipReason.GPU_WITHHELD, cycle);
+            continue;
+          }
+          Resources resources = null;
+          OfferFilter filter = agent.filter(client.slot);
+          if (filter != null) {
+            if (now >= filter.expiresAtMillis()) {
+              agent.setFilter(client.slot, null);
+            } else if (filter.agentVersion() == agent.version) {
+              client.skip(SkipReason.FILTERED, cycle);
+              continue;
+            } else {
+              resources = offerable(agent, role);
+              if (filter.refused().contains(resources)) {
+                client.skip(SkipReason.FILTERED, cycle);
+                continue;
+              }
+            }
+          }
+          allocate(client, agent, resources != null ? resources : offerable(agent, role));
+          if (!anythingAllocatable(agent)) {
+            break roles;
+          }
+          if ((quotaStage && guaranteed.guaranteesMet())
+              || !computeCandidate(agent, role, guaranteed)) {
+            continue roles;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Fills {@code cap} (how much of each unreserved scalar the role may take here) and {@code
+   * candidate} (what it would get, reserved included); returns whether that is allocatable.
+   */
+  private boolean computeCandidate(Agent agent, Role role, Role guaranteed) {
+    reservedFor(agent, role);
+    Role root = headroom.active() && guaranteed == null ? RoleTree.quotaRoot(role) : null;
+    boolean hasGuaranteedKind = false;
+    for (int k = 0; k < kinds; k++) {
+      long available = k < agent.unreserved.length ? agent.unreserved[k] : 0;
+      long room;
+      boolean guaranteedKind = guaranteed != null && guaranteed.quota.guarantees().millis(k) > 0;
+      if (guaranteedKind) {
+        room = guaranteed.remainingGuarantee(k);
+      } else {
+        room = headroom.surplus(k);
+        if (root != null) {
+          room = Math.addExact(room, root.remainingGuarantee(k));
+        }
+      }
+      uncapped[k] = Math.min(available, room) + reserved[k];
+      room = Math.min(room, state.roles.limitHeadroom(role, k));
+      cap[k] = room;
+      candidate[k] = Math.min(available, room) + reserved[k];
+      hasGuaranteedKind |= guaranteedKind && candidate[k] > 0;
+    }
+    if (minAllocatable.allows(candidate) && (guaranteed == null || hasGuaranteedKind)) {
+      return true;
+    }
+    lastReason =
+        minAllocatable.allows(uncapped)
+            ? SkipReason.QUOTA_LIMIT
+            : SkipReason.INSUFFICIENT_RESOURCES;
+    return false;
+  }
+
+  private void reservedFor(Agent agent, Role role) {
+    java.util.Arrays.fill(reserved, 0);
+    if (!agent.hasReservedAvailable) {
+      return;
+    }
+    for (Resource r : agent.available.asList()) {
+      if (r.kind() == Resource.Kind.SCALAR
+          && !r.isUnreserved()
+          && RoleName.isSelfOrAncestor(r.reservation().role(), role.path)) {
+        reserved[ScalarNames.indexOf(r.name())] += r.millis();
+      }
+    }
+  }
+
+  /** What the role would be offered on the agent now, per {@code cap}; no allocation role yet. */
+  private Resources offerable(Agent agent, Role role) {
+    Resources base =
+        agent.hasReservedAvailable ? agent.available.allocatableTo(role.path) : agent.available;
+    return base.shrinkUnreservedScalars(cap);
+  }
+
+  private boolean anythingAllocatable(Agent agent) {
+    for (int k = 0; k < kinds; k++) {
+      scratch[k] =
+          (k < agent.unreserved.length ? agent.unreserved[k] + agent.reservedAvailable[k] : 0);
+    }
+    return minAllocatable.allows(scratch);
+  }
+
+  private void allocate(Client client, Agent agent, Resources resources) {
+    Role root = headroom.active() ? RoleTree.quotaRoot(client.role) : null;
+    if (root != null) {
+      for (int k = 0; k < kinds; k++) {
+        rootBefore[k] = root.remainingGuarantee(k);
+      }
+    }
+    java.util.Arrays.fill(scratch, 0);
+    resources.unreserved().addQuantitiesTo(scratch);
+    Resources allocated = resources.allocatedTo(client.role.path);
+    state.allocate(client, agent, allocated);
+    headroom.allocated(scratch, root, rootBefore);
+    offers.add(new Offer(client.framework.id, client.role.path, agent.id, allocated));
+  }
+}

@@ -1,0 +1,80 @@
+package io.mesokube.allocator;
+
+import io.mesokube.allocator.resources.ScalarNames;
+import io.mesokube.allocator.role.Quota;
+import java.util.Arrays;
+
+/**
+ * One node of the {@link RoleTree}.
+ *
+ * <p>Invariant: {@code consumed} is what counts against this role's quota, for the whole subtree:
+ * unreserved resources allocated to it and every reservation for it, allocated or not (Mesos 1.9's
+ * definition of quota consumption).
+ */
+final class Role {
+  final String path;
+  final Role parent;
+  int children;
+  int clients;
+  double weight = 1.0;
+  Quota quota = Quota.NONE;
+  long[] consumed = new long[0];
+  final int[] skips = new int[SkipReason.values().length];
+  int cycleStamp = -1;
+
+  Role(String path, Role parent) {
+    this.path = path;
+    this.parent = parent;
+  }
+
+  long consumed(int index) {
+    return index < consumed.length ? consumed[index] : 0;
+  }
+
+  void addConsumed(long[] delta, int sign) {
+    if (consumed.length < delta.length) {
+      consumed = Arrays.copyOf(consumed, delta.length);
+    }
+    for (int i = 0; i < delta.length; i++) {
+      consumed[i] += sign * delta[i];
+      assert consumed[i] >= 0 : "consumption of " + path + " went negative";
+    }
+  }
+
+  boolean hasGuarantees() {
+    return !quota.guarantees().isEmpty();
+  }
+
+  /** Whether consumption reaches every guarantee. */
+  boolean guaranteesMet() {
+    var g = quota.guarantees();
+    for (int i = 0, n = ScalarNames.count(); i < n; i++) {
+      if (consumed(i) < g.millis(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Guarantee not yet consumed for one resource, floored at zero. */
+  long remainingGuarantee(int index) {
+    return Math.max(0, quota.guarantees().millis(index) - consumed(index));
+  }
+
+  /** Counts a pass over an agent that applies to every framework of this role. */
+  void skip(SkipReason reason, int cycle) {
+    if (cycleStamp != cycle) {
+      Arrays.fill(skips, 0);
+      cycleStamp = cycle;
+    }
+    skips[reason.ordinal()]++;
+  }
+
+  boolean isEmpty() {
+    return children == 0
+        && clients == 0
+        && weight == 1.0
+        && quota.isNone()
+        && Arrays.stream(consumed).allMatch(c -> c == 0);
+  }
+}
