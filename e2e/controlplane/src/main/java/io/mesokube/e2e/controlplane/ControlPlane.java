@@ -1,0 +1,258 @@
+package io.mesokube.e2e.controlplane;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver (client-certificate
+ * authentication, Node and RBAC authorization), kube-controller-manager with every controller
+ * (garbage collection, namespace deletion, service accounts ...) and optionally kube-scheduler,
+ * each a local process. Start with {@link #start(ControlPlaneConfig)}; {@link #close()} stops
+ * everything in reverse order. Components can be stopped and started again (same ports, same data)
+ * for fault injection.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+  private final ControlPlaneConfig config;
+  private final Binaries binaries;
+  private final WorkDir dir;
+  private final Ports ports;
+  private final ClusterPki pki;
+  private final ComponentArgs args;
+  private final HealthProbe probe;
+  private final Reaper reaper;
+  private final Thread shutdownHook;
+  private final Map<Component, ComponentProcess> running = new EnumMap<>(Component.class);
+  private volatile boolean keepWorkDir;
+  private volatile Duration startDuration = Duration.ZERO;
+  private boolean closed;
+
+  private ControlPlane(ControlPlaneConfig config, Binaries binaries, WorkDir dir) {
+    this.config = config;
+    this.binaries = binaries;
+    this.dir = dir;
+    this.ports = Ports.allocate();
+    this.pki = ClusterPki.generate(dir, apiServerUrl());
+    this.args = new ComponentArgs(dir, ports);
+    this.probe = new HealthProbe(pki.caCertificate(), pki.admin());
+    this.reaper = Reaper.start(dir, config.stopGracePeriod());
+    this.keepWorkDir = config.keepWorkDir();
+    this.shutdownHook = new Thread(this::close, "mesokube-controlplane-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Locates the binaries, then starts every configured component and waits until ready. */
+  public static ControlPlane start(ControlPlaneConfig config) {
+    return start(config, Binaries.locate(config));
+  }
+
+  /** Starts every configured component with the given binaries and waits until all are ready. */
+  public static ControlPlane start(ControlPlaneConfig config, Binaries binaries) {
+    long begin = System.nanoTime();
+    var dir = new WorkDir(createWorkDir(config.workDirParent()));
+    LOG.info("starting a control plane in {}", dir.root());
+    var controlPlane = new ControlPlane(config, binaries, dir);
+    try {
+      var readiness = new Readiness(controlPlane.probe, dir, config.startTimeout());
+      for (var component : config.components()) {
+        controlPlane.startComponent(component, readiness);
+      }
+    } catch (RuntimeException e) {
+      controlPlane.keepWorkDir = true;
+      controlPlane.close();
+      throw e;
+    }
+    controlPlane.startDuration = Duration.ofNanos(System.nanoTime() - begin);
+    LOG.info(
+        "control plane ready in {} ms at {}; kubeconfig {}",
+        controlPlane.startDuration.toMillis(),
+        controlPlane.apiServerUrl(),
+        dir.adminKubeconfig());
+    return controlPlane;
+  }
+
+  /** The API server's URL, https://127.0.0.1:port. */
+  public URI apiServerUrl() {
+    return URI.create("https://127.0.0.1:" + ports.apiServer());
+  }
+
+  /** The admin kubeconfig (user mesokube-admin in group system:masters). */
+  public Path kubeconfig() {
+    return dir.adminKubeconfig();
+  }
+
+  /** The work directory: certificates, kubeconfigs, etcd data and {@code logs/}. */
+  public Path workDir() {
+    return dir.root();
+  }
+
+  /** The log file of a component (stdout and stderr; restarts append). */
+  public Path log(Component component) {
+    return dir.log(component);
+  }
+
+  /** The binaries in use. */
+  public Binaries binaries() {
+    return binaries;
+  }
+
+  /** The loopback ports in use. */
+  public Ports ports() {
+    return ports;
+  }
+
+  /** The components this control plane runs, in start order. */
+  public List<Component> components() {
+    return config.components();
+  }
+
+  /** How long {@link #start(ControlPlaneConfig)} took, binaries lookup excluded. */
+  public Duration startDuration() {
+    return startDuration;
+  }
+
+  /** A new admin client; the caller closes it. */
+  public KubernetesClient newClient() {
+    return newClient(kubeconfig(), null);
+  }
+
+  /**
+   * Writes a kubeconfig for {@code user} in {@code groups}, authenticated by a fresh client
+   * certificate from the cluster CA; RBAC then decides what the user may do.
+   */
+  public Path kubeconfigFor(String user, String... groups) {
+    var file = dir.kubeconfig("user-" + UUID.randomUUID());
+    return pki.writeKubeconfig(file, apiServerUrl(), user, List.of(groups));
+  }
+
+  /** A client for {@code user} in {@code groups} (see {@link #kubeconfigFor}); caller closes. */
+  public KubernetesClient clientFor(String user, String... groups) {
+    return newClient(kubeconfigFor(user, groups), null);
+  }
+
+  /** A client from a kubeconfig file, with a default namespace if not null; caller closes. */
+  static KubernetesClient newClient(Path kubeconfig, String namespace) {
+    var clientConfig = Config.fromKubeconfig(kubeconfig.toFile());
+    if (namespace != null) {
+      clientConfig.setNamespace(namespace);
+    }
+    return new KubernetesClientBuilder().withConfig(clientConfig).build();
+  }
+
+  /** Runs the built kubectl with the admin kubeconfig. */
+  public KubectlResult kubectl(String... kubectlArgs) {
+    return kubectlWithInput(null, kubectlArgs);
+  }
+
+  /** Runs the built kubectl with the admin kubeconfig, feeding {@code stdin} (e.g. -f -). */
+  public KubectlResult kubectlWithInput(String stdin, String... kubectlArgs) {
+    return new Kubectl(binaries.kubectl(), kubeconfig(), dir.root().resolve("tmp"))
+        .run(stdin, List.of(kubectlArgs));
+  }
+
+  /** Stops one component (SIGTERM, then SIGKILL after the grace period); no-op if stopped. */
+  public synchronized void stop(Component component) {
+    var process = running.remove(component);
+    if (process != null) {
+      LOG.info("stopping {} (pid {})", component, process.pid());
+      process.stop(config.stopGracePeriod());
+    }
+  }
+
+  /** Starts a stopped component again (same ports, same data) and waits until it is ready. */
+  public synchronized void start(Component component) {
+    if (closed) {
+      throw new IllegalStateException("the control plane is closed");
+    }
+    if (!running.containsKey(component)) {
+      startComponent(component, new Readiness(probe, dir, config.startTimeout()));
+    }
+  }
+
+  private void startComponent(Component component, Readiness readiness) {
+    LOG.info("starting {}", component);
+    var process =
+        ComponentProcess.start(
+            component,
+            binaries.path(component),
+            args.of(component, config.extraArgs(component)),
+            dir);
+    running.put(component, process);
+    readiness.await(component, process, args.healthUrl(component));
+  }
+
+  /** Whether a component's process is running. */
+  public synchronized boolean isRunning(Component component) {
+    var process = running.get(component);
+    return process != null && process.isAlive();
+  }
+
+  /** The pid of a component's process, while it has one. */
+  public synchronized OptionalLong pid(Component component) {
+    var process = running.get(component);
+    return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
+  }
+
+  /** Keeps the work dir (logs, data) after {@link #close()}; the extension calls it on failure. */
+  public void keepWorkDir() {
+    keepWorkDir = true;
+  }
+
+  /** Stops every component in reverse start order, then removes the work dir unless kept. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    config.components().reversed().forEach(this::stop);
+    reaper.close();
+    probe.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // Called from the hook itself: nothing to remove.
+    }
+    if (keepWorkDir) {
+      LOG.info("control plane stopped; work dir kept: {}", dir.root());
+    } else {
+      deleteRecursively(dir.root());
+      LOG.info("control plane stopped");
+    }
+  }
+
+  private static Path createWorkDir(Path parent) {
+    try {
+      Files.createDirectories(parent);
+      return Files.createTempDirectory(parent, "mesokube-controlplane-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a work dir under " + parent, e);
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (var paths = Files.walk(root)) {
+      for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not remove the work dir {}: {}", root, e.toString());
+    }
+  }
+}
