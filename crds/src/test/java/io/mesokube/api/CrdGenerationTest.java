@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mesokube.api.v1alpha1.ApiTypes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +47,37 @@ class CrdGenerationTest {
       write(committed, generated);
     }
     assertThat(read(committed)).as(UPDATE_HINT).isEqualTo(generated);
+  }
+
+  /**
+   * Server-side apply treats x-kubernetes-validations as a map keyed by rule and refuses a CRD that
+   * repeats one (as a rule on a record component would be, once per field and accessor).
+   */
+  @Test
+  void noSchemaRepeatsAValidationRule(@TempDir Path out) throws IOException {
+    for (String yaml : generate(out).values()) {
+      CustomResourceDefinition crd =
+          new KubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
+      for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+        assertNoRepeatedRule(crd.getMetadata().getName(), version.getSchema().getOpenAPIV3Schema());
+      }
+    }
+  }
+
+  private static void assertNoRepeatedRule(String path, JSONSchemaProps schema) {
+    if (schema == null) {
+      return;
+    }
+    List<String> rules =
+        schema.getXKubernetesValidations().stream().map(ValidationRule::getRule).toList();
+    assertThat(rules).as("rules at %s", path).doesNotHaveDuplicates();
+    schema.getProperties().forEach((name, child) -> assertNoRepeatedRule(path + "." + name, child));
+    if (schema.getItems() != null) {
+      assertNoRepeatedRule(path + "[]", schema.getItems().getSchema());
+    }
+    if (schema.getAdditionalProperties() != null) {
+      assertNoRepeatedRule(path + "{}", schema.getAdditionalProperties().getSchema());
+    }
   }
 
   /** Runs the generator; returns file name → content, named {@code <crd-name>.yaml}. */

@@ -15,6 +15,7 @@ import io.mesokube.api.Mesokube;
 @ShortNames({"mkrole", "rolepol"})
 @Categories(Mesokube.CATEGORY)
 @ValidationRule(value = "has(self.spec)", message = "a RolePolicy needs a spec")
+@ValidationRule(value = "oldSelf.spec.role == self.spec.role", message = "spec.role is immutable")
 @AdditionalPrinterColumn(name = "Role", jsonPath = ".spec.role")
 @AdditionalPrinterColumn(
     name = "Weight",

@@ -8,7 +8,6 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.mesokube.api.v1alpha1.common.Patterns;
 
 /** Policy for one Mesos role: its weight, quota, and whether its tasks may run as root. */
@@ -19,7 +18,6 @@ public record RolePolicySpec(
         @Required
         @Pattern(Patterns.ROLE)
         @Size(max = 128)
-        @ValidationRule(value = "self == oldSelf", message = "spec.role is immutable")
         String role,
     @JsonPropertyDescription("Relative weight in fair sharing among sibling roles (Mesos weight).")
         @Default("1.0")

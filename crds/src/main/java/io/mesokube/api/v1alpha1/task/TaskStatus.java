@@ -11,15 +11,15 @@ import java.util.List;
 
 /** The last known state of a task, in Mesos' terms, with a short history. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(oldSelf.state) || !(oldSelf.state in ['TASK_FINISHED', 'TASK_FAILED',"
+            + " 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE'])"
+            + " || (has(self.state) && self.state == oldSelf.state)",
+    messageExpression = "'task is already in terminal state ' + oldSelf.state")
 public record TaskStatus(
     @JsonPropertyDescription("The spec generation this status describes.") Long observedGeneration,
-    @JsonPropertyDescription("Mesos task state.")
-        @ValidationRule(
-            value =
-                "!(oldSelf in ['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR',"
-                    + " 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE']) || self == oldSelf",
-            messageExpression = "'task is already in terminal state ' + oldSelf")
-        TaskState state,
+    @JsonPropertyDescription("Mesos task state.") TaskState state,
     @JsonPropertyDescription("Mesos reason for the state, e.g. REASON_CONTAINER_LIMITATION_MEMORY.")
         @Pattern(Patterns.REASON)
         @Size(max = 128)
