@@ -80,6 +80,36 @@ class CrdGenerationTest {
     }
   }
 
+  /** Every field is documented: the descriptions are what {@code kubectl explain} prints. */
+  @Test
+  void everyFieldHasADescription(@TempDir Path out) throws IOException {
+    for (String yaml : generate(out).values()) {
+      CustomResourceDefinition crd =
+          new KubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
+      for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+        JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
+        for (String top : List.of("spec", "status")) {
+          root.getProperties()
+              .get(top)
+              .getProperties()
+              .forEach((name, child) -> assertDescribed(top + "." + name, child));
+        }
+      }
+    }
+  }
+
+  private static void assertDescribed(String path, JSONSchemaProps schema) {
+    assertThat(schema.getDescription()).as("description of %s", path).isNotBlank();
+    schema.getProperties().forEach((name, child) -> assertDescribed(path + "." + name, child));
+    if (schema.getItems() != null && schema.getItems().getSchema() != null) {
+      schema
+          .getItems()
+          .getSchema()
+          .getProperties()
+          .forEach((name, child) -> assertDescribed(path + "[]." + name, child));
+    }
+  }
+
   /** Runs the generator; returns file name → content, named {@code <crd-name>.yaml}. */
   static Map<String, String> generate(Path out) throws IOException {
     new CRDGenerator()

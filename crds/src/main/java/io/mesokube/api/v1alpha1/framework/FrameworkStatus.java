@@ -2,7 +2,7 @@ package io.mesokube.api.v1alpha1.framework;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.mesokube.api.v1alpha1.common.Condition;
 import io.mesokube.api.v1alpha1.common.Resources;
 import io.mesokube.api.v1alpha1.task.TaskState;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.mesokube.api.v1alpha1.common.Condition;
 import io.mesokube.api.v1alpha1.common.Patterns;
 import java.util.List;
 
