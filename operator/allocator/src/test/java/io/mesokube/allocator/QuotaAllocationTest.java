@@ -38,8 +38,9 @@ class QuotaAllocationTest {
   @Test
   void guaranteedResourcesAreChoppedToTheGuaranteeInStageOne() {
     agent(allocator, "a1", "cpus:10;mem:1000");
-    allocator.updateQuota("prod", quota("cpus:3;mem:100", "cpus:3;mem:100"));
-    framework(allocator, "p", "prod");
+    // "aprod" sorts before "dev", so without stage 1 it would take the whole agent in stage 2.
+    allocator.updateQuota("aprod", quota("cpus:3;mem:100", "cpus:100;mem:10000"));
+    framework(allocator, "p", "aprod");
     framework(allocator, "d", "dev");
     List<Offer> offers = allocator.allocate().offers();
     assertThat(total(offers, "p", "cpus")).isEqualTo(3.0);
