@@ -26,6 +26,14 @@ public final class Mesokube {
   /** Value of {@link #LABEL_MANAGED_BY} for objects Mesokube creates. */
   public static final String MANAGED_BY = "mesokube";
 
+  /** Prefix of the Lease a framework's scheduler renews to prove it is connected. */
+  public static final String FRAMEWORK_LEASE_PREFIX = "mesokube-fw-";
+
+  /** Name of the Lease the scheduler of {@code framework} renews, in the framework's namespace. */
+  public static String frameworkLeaseName(String framework) {
+    return FRAMEWORK_LEASE_PREFIX + framework;
+  }
+
   /** The Mesos default role, which every framework may use unless a policy says otherwise. */
   public static final String DEFAULT_ROLE = "*";
 

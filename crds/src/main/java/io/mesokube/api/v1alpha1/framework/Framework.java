@@ -16,6 +16,9 @@ import io.mesokube.api.Mesokube;
 @ShortNames({"fw", "mkfw"})
 @Categories(Mesokube.CATEGORY)
 @ValidationRule(value = "has(self.spec)", message = "a Framework needs a spec")
+@ValidationRule(
+    value = "size(self.metadata.name) <= 240",
+    message = "a Framework name must be at most 240 characters (its Lease name adds a prefix)")
 @AdditionalPrinterColumn(name = "Scheduler", jsonPath = ".spec.scheduler")
 @AdditionalPrinterColumn(name = "Roles", jsonPath = ".spec.roles")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
