@@ -26,9 +26,13 @@ final class Agent {
   boolean inMaintenance;
   boolean unreachable;
   long version;
+  long nonScalarStamp;
   final Map<Client, Resources> allocations = new HashMap<>();
-  OfferFilter[] filters;
-  int filterCount;
+  // Offer filters by client slot, allocated on the first filter: a dense pair of arrays costs 12
+  // bytes per client and is read without hashing on the hot path.
+  RefusedResources[] refused;
+  long[] refusedUntil;
+  RefusedResources lastRefused;
 
   Agent(AgentInfo info) {
     this.id = info.id();
@@ -44,6 +48,9 @@ final class Agent {
   }
 
   void setAvailable(Resources value) {
+    if (!sameNonScalars(available, value)) {
+      nonScalarStamp++;
+    }
     available = value;
     version++;
     int kinds = ScalarNames.count();
@@ -70,20 +77,40 @@ final class Agent {
     hasGpus = info.total().scalarMillis("gpus") > 0;
   }
 
-  OfferFilter filter(int slot) {
-    return filters == null || slot >= filters.length ? null : filters[slot];
+  private static boolean sameNonScalars(Resources a, Resources b) {
+    Resources x = a.filter(r -> r.kind() != Resource.Kind.SCALAR);
+    Resources y = b.filter(r -> r.kind() != Resource.Kind.SCALAR);
+    return x.equals(y);
   }
 
-  void setFilter(int slot, OfferFilter filter) {
-    if (filters == null || slot >= filters.length) {
-      filters =
-          Arrays.copyOf(filters == null ? new OfferFilter[0] : filters, Math.max(8, slot * 2));
+  /** The refused resources of the client's filter on this agent, or null. */
+  RefusedResources filter(int slot) {
+    return refused == null || slot >= refused.length ? null : refused[slot];
+  }
+
+  long filterExpiry(int slot) {
+    return refusedUntil[slot];
+  }
+
+  /** Sets a filter, sharing the refused resources with the previous decline if they are equal. */
+  void setFilter(int slot, Resources resources, long expiresAtMillis) {
+    if (refused == null || slot >= refused.length) {
+      int size = Math.max(8, slot * 2);
+      refused = Arrays.copyOf(refused == null ? new RefusedResources[0] : refused, size);
+      refusedUntil = Arrays.copyOf(refusedUntil == null ? new long[0] : refusedUntil, size);
     }
-    if (filters[slot] == null && filter != null) {
-      filterCount++;
-    } else if (filters[slot] != null && filter == null) {
-      filterCount--;
+    if (lastRefused == null
+        || lastRefused.nonScalarStamp != nonScalarStamp
+        || !lastRefused.refused.equals(resources)) {
+      lastRefused = new RefusedResources(resources, this);
     }
-    filters[slot] = filter;
+    refused[slot] = lastRefused;
+    refusedUntil[slot] = expiresAtMillis;
+  }
+
+  void clearFilter(int slot) {
+    if (refused != null && slot < refused.length) {
+      refused[slot] = null;
+    }
   }
 }

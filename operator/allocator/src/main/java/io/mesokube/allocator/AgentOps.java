@@ -107,11 +107,7 @@ final class AgentOps {
       Client client = e.getKey();
       state.unallocate(client, agent, e.getValue());
       if (refuse != null && !refuse.isZero()) {
-        Resources refused = e.getValue().unallocated();
-        boolean covers = refused.contains(agent.available.allocatableTo(client.role.path));
-        agent.setFilter(
-            client.slot,
-            new OfferFilter(refused, now + refuse.toMillis(), covers ? agent.version : -1));
+        agent.setFilter(client.slot, e.getValue().unallocated(), now + refuse.toMillis());
       }
     }
   }

@@ -80,23 +80,11 @@ final class AllocationCycle {
             client.skip(SkipReason.GPU_WITHHELD, cycle);
             continue;
           }
-          Resources resources = null;
-          OfferFilter filter = agent.filter(client.slot);
-          if (filter != null) {
-            if (now >= filter.expiresAtMillis()) {
-              agent.setFilter(client.slot, null);
-            } else if (filter.agentVersion() == agent.version) {
-              client.skip(SkipReason.FILTERED, cycle);
-              continue;
-            } else {
-              resources = offerable(agent, role);
-              if (filter.refused().contains(resources)) {
-                client.skip(SkipReason.FILTERED, cycle);
-                continue;
-              }
-            }
+          if (isFiltered(agent, client, role)) {
+            client.skip(SkipReason.FILTERED, cycle);
+            continue;
           }
-          allocate(client, agent, resources != null ? resources : offerable(agent, role));
+          allocate(client, agent, offerable(agent, role));
           if (!anythingAllocatable(agent)) {
             break roles;
           }
@@ -107,6 +95,25 @@ final class AllocationCycle {
         }
       }
     }
+  }
+
+  /**
+   * Whether a filter of the client covers what the role would be offered on the agent now. Without
+   * reservations on the agent this compares a few longs; otherwise it compares resources.
+   */
+  private boolean isFiltered(Agent agent, Client client, Role role) {
+    RefusedResources refused = agent.filter(client.slot);
+    if (refused == null) {
+      return false;
+    }
+    if (now >= agent.filterExpiry(client.slot)) {
+      agent.clearFilter(client.slot);
+      return false;
+    }
+    if (!agent.hasReservedAvailable) {
+      return refused.coversUnreserved(agent, candidate);
+    }
+    return refused.refused.contains(offerable(agent, role));
   }
 
   /**

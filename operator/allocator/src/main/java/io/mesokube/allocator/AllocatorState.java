@@ -91,9 +91,7 @@ final class AllocatorState {
 
   void clearFilters(Client client) {
     for (Agent agent : agentList) {
-      if (agent.filter(client.slot) != null) {
-        agent.setFilter(client.slot, null);
-      }
+      agent.clearFilter(client.slot);
     }
   }
 

@@ -68,6 +68,45 @@ class OfferFilterTest {
   }
 
   @Test
+  void freedPortsLiftAFilterEvenWhenScalarsAreUnchanged() {
+    agent(allocator, "a1", "cpus:4;mem:512;ports:[1-10]");
+    framework(allocator, "f", "*");
+    allocator.allocate();
+    allocator.recoverResources(
+        "f",
+        "a1",
+        Resources.parse("cpus:2;mem:256;ports:[1-5]").allocatedTo("*"),
+        Duration.ofHours(1));
+    assertThat(allocator.allocate().offers()).isEmpty();
+    allocator.recoverResources(
+        "f", "a1", Resources.parse("ports:[6-10]").allocatedTo("*"), Duration.ZERO);
+    assertThat(allocator.allocate().offers())
+        .singleElement()
+        .satisfies(
+            o ->
+                assertThat(o.resources().unallocated())
+                    .isEqualTo(Resources.parse("cpus:2;mem:256;ports:[1-10]")));
+  }
+
+  @Test
+  void oneAgentsDeclinesAreSharedAcrossFrameworksButStayIndependent() {
+    agent(allocator, "a1", "cpus:2;mem:256");
+    for (int i = 0; i < 5; i++) {
+      framework(allocator, "f" + i, "*");
+    }
+    for (int i = 0; i < 4; i++) {
+      declineAll(allocator, allocator.allocate().offers(), Duration.ofSeconds(10 + i));
+    }
+    AllocationResult last = allocator.allocate();
+    assertThat(last.offers()).hasSize(1);
+    declineAll(allocator, last.offers(), Duration.ofSeconds(100));
+    assertThat(allocator.allocate().offers()).isEmpty();
+    clock.advance(Duration.ofSeconds(10));
+    // Only the first decline (10 s) has expired.
+    assertThat(allocator.allocate().offers()).hasSize(1);
+  }
+
+  @Test
   void filtersAreKeptPerFrameworkAndAgent() {
     agent(allocator, "a1", "cpus:1;mem:64");
     agent(allocator, "a2", "cpus:1;mem:64");
