@@ -91,11 +91,16 @@ final class ComponentProcess {
     return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
-  /** Stops the component: SIGTERM, then SIGKILL if it is still running after the grace period. */
+  /**
+   * Stops the component: SIGTERM, then SIGKILL if it is still running after the grace period; a
+   * zero grace period sends SIGKILL at once.
+   */
   void stop(Duration grace) {
     stopping = true;
     try {
-      if (process.isAlive()) {
+      if (grace.isZero()) {
+        process.destroyForcibly().waitFor();
+      } else if (process.isAlive()) {
         process.destroy();
         if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
           LOG.warn("{} ignored SIGTERM for {}; sending SIGKILL", component, grace);

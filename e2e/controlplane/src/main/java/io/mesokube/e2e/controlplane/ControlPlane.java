@@ -175,6 +175,15 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
+  /** Kills one component with SIGKILL, as a crash would; no-op if stopped. */
+  public synchronized void kill(Component component) {
+    var process = running.remove(component);
+    if (process != null) {
+      LOG.info("killing {} (pid {})", component, process.pid());
+      process.stop(Duration.ZERO);
+    }
+  }
+
   /** Starts a stopped component again (same ports, same data) and waits until it is ready. */
   public synchronized void start(Component component) {
     if (closed) {

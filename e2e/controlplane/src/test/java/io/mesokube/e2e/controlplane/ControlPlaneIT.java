@@ -6,15 +6,20 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shared control plane behaves as a real cluster: controllers, RBAC, kubectl, restarts. */
 @ExtendWith(ControlPlaneExtension.class)
@@ -186,6 +191,58 @@ class ControlPlaneIT {
             () ->
                 assertThat(cluster.client().configMaps().withName("survivor").get().getData())
                     .containsEntry("k", "v"));
+  }
+
+  @Test
+  void crdInstallerWaitsUntilTheCrdIsEstablished(TestCluster cluster, @TempDir Path dir)
+      throws IOException {
+    var group = cluster.namespace() + ".example.io";
+    Files.writeString(
+        dir.resolve("widgets.yaml"),
+        """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: widgets.%1$s
+        spec:
+          group: %1$s
+          scope: Namespaced
+          names: {plural: widgets, singular: widget, kind: Widget}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec: {type: object, properties: {size: {type: integer}}}
+        """
+            .formatted(group));
+
+    var names = CrdInstaller.install(cluster.client(), dir, Duration.ofSeconds(30));
+
+    assertThat(names).containsExactly("widgets." + group);
+    var widget =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion(group + "/v1")
+            .withKind("Widget")
+            .withNewMetadata()
+            .withName("w")
+            .endMetadata()
+            .addToAdditionalProperties("spec", Map.of("size", 3))
+            .build();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> assertThat(cluster.client().resource(widget).create()).isNotNull());
+    cluster
+        .client()
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(names.getFirst())
+        .delete();
   }
 
   private static ConfigMap configMap(String name, Map<String, String> data) {

@@ -1,6 +1,7 @@
 package io.mesokube.e2e.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -73,6 +74,40 @@ class ControlPlaneLifecycleIT {
                   assertThat(client.configMaps().inNamespace("default").withName("kept").get())
                       .isNotNull());
     }
+  }
+
+  @Test
+  void aComponentThatDiesAtStartIsNamedWithItsExitCodeAndLog() throws IOException {
+    var config =
+        ControlPlaneConfig.fromSystemProperties()
+            .withKeepWorkDir(false)
+            .withExtraArgs(Component.KUBE_APISERVER, "--no-such-flag=1");
+
+    var failure =
+        assertThatThrownBy(() -> ControlPlane.start(config, binaries))
+            .isInstanceOfSatisfying(
+                ControlPlaneStartException.class,
+                e -> assertThat(e.component()).isEqualTo(Component.KUBE_APISERVER))
+            .hasMessageContaining("kube-apiserver exited with code 1 while starting")
+            .hasMessageContaining("logs/kube-apiserver.log")
+            .hasMessageContaining("---- last 40 lines ----")
+            .hasMessageContaining("unknown flag: --no-such-flag")
+            .actual();
+
+    // A failed start keeps its work dir for the logs, and leaves no process behind.
+    var log =
+        Path.of(
+            failure
+                .getMessage()
+                .lines()
+                .filter(l -> l.startsWith("log: "))
+                .findFirst()
+                .orElseThrow()
+                .substring("log: ".length()));
+    var workDir = log.getParent().getParent();
+    assertThat(log).exists();
+    assertThat(processesOf(ProcessHandle.current(), workDir)).noneMatch(ProcessHandle::isAlive);
+    deleteRecursively(workDir);
   }
 
   @Test
