@@ -35,7 +35,8 @@ java_home="$("$root/mvnw" -v | sed -n 's/^Java version: .*, runtime: //p')"
 
 # exec: Ctrl-C and SIGTERM reach the JVM, whose shutdown hook stops the components in order.
 # shellcheck disable=SC2086 # MESOKUBE_JAVA_OPTS is a list of options
-exec "$java_home/bin/java" ${MESOKUBE_JAVA_OPTS:-} \
+# Netty (under Fabric8) still uses sun.misc.Unsafe; allow it quietly on JDK 25.
+exec "$java_home/bin/java" --sun-misc-unsafe-memory-access=allow ${MESOKUBE_JAVA_OPTS:-} \
   -Dmesokube.controlplane.bin="$bin" \
   -Dmesokube.run.startedAtMillis="$started_ms" \
   -cp "$here/target/classes:$here/target/lib/*" \
