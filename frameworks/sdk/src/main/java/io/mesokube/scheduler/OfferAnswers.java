@@ -1,0 +1,95 @@
+package io.mesokube.scheduler;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.mesokube.api.Mesokube;
+import io.mesokube.api.v1alpha1.offer.Offer;
+import io.mesokube.api.v1alpha1.offer.OfferAnswer;
+import io.mesokube.api.v1alpha1.offer.OfferOperation;
+import io.mesokube.api.v1alpha1.offer.OfferOperation.TaskTemplate;
+import io.mesokube.api.v1alpha1.task.TaskSpec;
+import java.net.HttpURLConnection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a framework's answer into an Offer: one JSON merge patch of {@code spec.answer}. Task
+ * templates get the framework's name in their spec and its label, so the SDK's label-scoped Task
+ * informer sees the Tasks the operator creates from them.
+ */
+final class OfferAnswers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OfferAnswers.class);
+
+  private final SchedulerConfig config;
+
+  OfferAnswers(SchedulerConfig config) {
+    this.config = config;
+  }
+
+  /** Launch operations with every task template completed for this framework. */
+  List<OfferOperation> complete(List<OfferOperation> operations) {
+    return operations.stream().map(this::complete).toList();
+  }
+
+  /**
+   * Writes {@code answer} into the named offer. Returns false if the offer no longer exists
+   * (rescinded or answered and deleted); other API errors propagate.
+   */
+  boolean answer(String offerName, OfferAnswer answer) {
+    var patch = Map.of("spec", Map.of("answer", answer));
+    try {
+      config
+          .client()
+          .resources(Offer.class)
+          .inNamespace(config.namespace())
+          .withName(offerName)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              config.client().getKubernetesSerialization().asJson(patch));
+      LOG.debug("framework {}: {} offer {}", config.frameworkName(), answer.type(), offerName);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        LOG.info("framework {}: offer {} is gone", config.frameworkName(), offerName);
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private OfferOperation complete(OfferOperation operation) {
+    if (operation.launch() == null) {
+      return operation;
+    }
+    var tasks = operation.launch().tasks().stream().map(this::complete).toList();
+    return new OfferOperation(
+        operation.type(), new OfferOperation.Launch(tasks), operation.reservation());
+  }
+
+  private TaskTemplate complete(TaskTemplate template) {
+    var labels = new HashMap<String, String>();
+    if (template.labels() != null) {
+      labels.putAll(template.labels());
+    }
+    labels.put(Mesokube.LABEL_FRAMEWORK, config.frameworkName());
+    var s = template.spec();
+    var spec =
+        new TaskSpec(
+            config.frameworkName(),
+            s.role(),
+            s.resources(),
+            s.command(),
+            s.container(),
+            s.healthCheck(),
+            s.killPolicy(),
+            s.agent(),
+            s.offer(),
+            s.kill());
+    return new TaskTemplate(template.name(), Map.copyOf(labels), spec);
+  }
+}
