@@ -34,8 +34,8 @@ java_home="$("$root/mvnw" -v | sed -n 's/^Java version: .*, runtime: //p')"
 [[ -n "$java_home" && -x "$java_home/bin/java" ]] || { echo "run.sh: cannot find the JDK that ./mvnw uses" >&2; exit 1; }
 
 # exec: Ctrl-C and SIGTERM reach the JVM, whose shutdown hook stops the components in order.
-# shellcheck disable=SC2086 # MESOKUBE_JAVA_OPTS is a list of options
 # Netty (under Fabric8) still uses sun.misc.Unsafe; allow it quietly on JDK 25.
+# shellcheck disable=SC2086 # MESOKUBE_JAVA_OPTS is a list of options
 exec "$java_home/bin/java" --sun-misc-unsafe-memory-access=allow ${MESOKUBE_JAVA_OPTS:-} \
   -Dmesokube.controlplane.bin="$bin" \
   -Dmesokube.run.startedAtMillis="$started_ms" \

@@ -9,9 +9,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -34,11 +33,10 @@ public final class ControlPlane implements AutoCloseable {
   private final WorkDir dir;
   private final Ports ports;
   private final ClusterPki pki;
-  private final ComponentArgs args;
   private final HealthProbe probe;
+  private final Supervisor supervisor;
   private final Reaper reaper;
   private final Thread shutdownHook;
-  private final Map<Component, ComponentProcess> running = new EnumMap<>(Component.class);
   private volatile boolean keepWorkDir;
   private volatile Duration startDuration = Duration.ZERO;
   private boolean closed;
@@ -49,8 +47,8 @@ public final class ControlPlane implements AutoCloseable {
     this.dir = dir;
     this.ports = Ports.allocate();
     this.pki = ClusterPki.generate(dir, apiServerUrl());
-    this.args = new ComponentArgs(dir, ports);
     this.probe = new HealthProbe(pki.caCertificate(), pki.admin());
+    this.supervisor = new Supervisor(config, binaries, dir, new ComponentArgs(dir, ports), probe);
     this.reaper = Reaper.start(dir, config.stopGracePeriod());
     this.keepWorkDir = config.keepWorkDir();
     this.shutdownHook = new Thread(this::close, "mesokube-controlplane-shutdown");
@@ -69,10 +67,7 @@ public final class ControlPlane implements AutoCloseable {
     LOG.info("starting a control plane in {}", dir.root());
     var controlPlane = new ControlPlane(config, binaries, dir);
     try {
-      var readiness = new Readiness(controlPlane.probe, dir, config.startTimeout());
-      for (var component : config.components()) {
-        controlPlane.startComponent(component, readiness);
-      }
+      controlPlane.supervisor.startAll();
     } catch (RuntimeException e) {
       controlPlane.keepWorkDir = true;
       controlPlane.close();
@@ -167,21 +162,13 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** Stops one component (SIGTERM, then SIGKILL after the grace period); no-op if stopped. */
-  public synchronized void stop(Component component) {
-    var process = running.remove(component);
-    if (process != null) {
-      LOG.info("stopping {} (pid {})", component, process.pid());
-      process.stop(config.stopGracePeriod());
-    }
+  public void stop(Component component) {
+    supervisor.stop(component);
   }
 
   /** Kills one component with SIGKILL, as a crash would; no-op if stopped. */
-  public synchronized void kill(Component component) {
-    var process = running.remove(component);
-    if (process != null) {
-      LOG.info("killing {} (pid {})", component, process.pid());
-      process.stop(Duration.ZERO);
-    }
+  public void kill(Component component) {
+    supervisor.kill(component);
   }
 
   /** Starts a stopped component again (same ports, same data) and waits until it is ready. */
@@ -189,33 +176,17 @@ public final class ControlPlane implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the control plane is closed");
     }
-    if (!running.containsKey(component)) {
-      startComponent(component, new Readiness(probe, dir, config.startTimeout()));
-    }
-  }
-
-  private void startComponent(Component component, Readiness readiness) {
-    LOG.info("starting {}", component);
-    var process =
-        ComponentProcess.start(
-            component,
-            binaries.path(component),
-            args.of(component, config.extraArgs(component)),
-            dir);
-    running.put(component, process);
-    readiness.await(component, process, args.healthUrl(component));
+    supervisor.start(component);
   }
 
   /** Whether a component's process is running. */
-  public synchronized boolean isRunning(Component component) {
-    var process = running.get(component);
-    return process != null && process.isAlive();
+  public boolean isRunning(Component component) {
+    return supervisor.isRunning(component);
   }
 
   /** The pid of a component's process, while it has one. */
-  public synchronized OptionalLong pid(Component component) {
-    var process = running.get(component);
-    return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
+  public OptionalLong pid(Component component) {
+    return supervisor.pid(component);
   }
 
   /** Keeps the work dir (logs, data) after {@link #close()}; the extension calls it on failure. */
@@ -230,7 +201,7 @@ public final class ControlPlane implements AutoCloseable {
       return;
     }
     closed = true;
-    config.components().reversed().forEach(this::stop);
+    supervisor.stopAll();
     reaper.close();
     probe.close();
     try {
@@ -257,7 +228,7 @@ public final class ControlPlane implements AutoCloseable {
 
   private static void deleteRecursively(Path root) {
     try (var paths = Files.walk(root)) {
-      for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
       }
     } catch (IOException e) {
