@@ -58,10 +58,8 @@ final class AllocationCycle {
       if (!anythingAllocatable(agent)) {
         continue;
       }
-      List<Role> roleOrder = state.roleSorter.sort();
       roles:
-      for (int r = 0, roleCount = roleOrder.size(); r < roleCount; r++) {
-        Role role = roleOrder.get(r);
+      for (Role role : state.roleSorter.sort()) {
         Role guaranteed = null;
         if (quotaStage) {
           guaranteed = RoleTree.nearestGuaranteed(role);
@@ -73,9 +71,7 @@ final class AllocationCycle {
           role.skip(lastReason, cycle);
           continue;
         }
-        List<Client> clients = state.frameworkSorter(role).sort();
-        for (int c = 0, clientCount = clients.size(); c < clientCount; c++) {
-          Client client = clients.get(c);
+        for (Client client : state.frameworkSorter(role).sort()) {
           if (agent.hasGpus && !client.framework.gpuCapable()) {
             client.skip(SkipReason.GPU_WITHHELD, cycle);
             continue;

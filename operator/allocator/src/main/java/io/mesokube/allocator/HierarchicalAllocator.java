@@ -32,7 +32,7 @@ import java.util.Set;
 public final class HierarchicalAllocator {
   private static final Duration MAX_REFUSE = Duration.ofDays(365);
 
-  private final AllocatorState state;
+  final AllocatorState state;
   private final FrameworkOps frameworkOps;
   private final AgentOps agentOps;
   private final Random random;

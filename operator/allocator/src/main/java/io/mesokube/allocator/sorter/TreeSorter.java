@@ -6,8 +6,10 @@ import io.mesokube.allocator.role.RoleName;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /** The client tree shared by the DRF and random sorters; subclasses decide the order. */
 abstract class TreeSorter<T> implements Sorter<T> {
@@ -16,9 +18,7 @@ abstract class TreeSorter<T> implements Sorter<T> {
   final Map<String, Node<T>> internals = new HashMap<>();
   final Map<String, Double> weights = new HashMap<>();
   long[] total = new long[ScalarNames.count()];
-  private Object[] order = new Object[16];
-  private int orderSize;
-  private final List<T> orderView = new OrderView();
+  private final OrderView orderView = new OrderView();
   boolean stale = true;
 
   /** Called after a node's allocation, weight or the total changed. */
@@ -197,29 +197,10 @@ abstract class TreeSorter<T> implements Sorter<T> {
   public List<T> sort() {
     reorder();
     if (stale) {
-      orderSize = 0;
-      collect(root);
+      orderView.restart();
       stale = false;
     }
     return orderView;
-  }
-
-  private void collect(Node<T> node) {
-    List<Node<T>> children = node.children;
-    for (int i = 0, n = children.size(); i < n; i++) {
-      Node<T> child = children.get(i);
-      if (child.activeLeaves == 0) {
-        continue;
-      }
-      if (child.leaf) {
-        if (orderSize == order.length) {
-          order = Arrays.copyOf(order, orderSize * 2);
-        }
-        order[orderSize++] = child.client;
-      } else {
-        collect(child);
-      }
-    }
   }
 
   @Override
@@ -235,19 +216,106 @@ abstract class TreeSorter<T> implements Sorter<T> {
     return leaf;
   }
 
+  /**
+   * The active clients in tree order, walked lazily: the allocator usually stops at the first
+   * client that takes the agent, so it should not pay for listing a thousand others. The walk
+   * resumes where it stopped and keeps what it has listed until the order changes.
+   */
   private final class OrderView extends AbstractList<T> {
+    private Object[] listed = new Object[16];
+    private int count;
+    private boolean complete;
+
+    @SuppressWarnings("unchecked")
+    private Node<T>[] stack = new Node[8];
+
+    private int[] next = new int[8];
+    private int depth;
+
+    void restart() {
+      count = 0;
+      complete = false;
+      depth = 1;
+      stack[0] = root;
+      next[0] = 0;
+    }
+
+    /** Lists one more client; false when the walk is over. */
+    private boolean advance() {
+      while (depth > 0) {
+        Node<T> node = stack[depth - 1];
+        int i = next[depth - 1];
+        if (i >= node.children.size()) {
+          depth--;
+          continue;
+        }
+        next[depth - 1] = i + 1;
+        Node<T> child = node.children.get(i);
+        if (child.activeLeaves == 0) {
+          continue;
+        }
+        if (child.leaf) {
+          if (count == listed.length) {
+            listed = Arrays.copyOf(listed, count * 2);
+          }
+          listed[count++] = child.client;
+          return true;
+        }
+        if (depth == stack.length) {
+          stack = Arrays.copyOf(stack, depth * 2);
+          next = Arrays.copyOf(next, depth * 2);
+        }
+        stack[depth] = child;
+        next[depth] = 0;
+        depth++;
+      }
+      complete = true;
+      return false;
+    }
+
+    private boolean has(int index) {
+      while (index >= count && !complete) {
+        advance();
+      }
+      return index < count;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public T get(int index) {
-      if (index >= orderSize) {
+      if (!has(index)) {
         throw new IndexOutOfBoundsException(index);
       }
-      return (T) order[index];
+      return (T) listed[index];
     }
 
     @Override
     public int size() {
-      return orderSize;
+      while (!complete) {
+        advance();
+      }
+      return count;
+    }
+
+    @Override
+    public Iterator<T> iterator() {
+      return new Iterator<>() {
+        private int at;
+
+        @Override
+        public boolean hasNext() {
+          return has(at);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T next() {
+          if (!has(at)) {
+            throw new NoSuchElementException();
+          }
+          return (T) listed[at++];
+        }
+      };
     }
   }
 }
