@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ final class FakeOffers {
   private final Map<String, Task> launched = new HashMap<>();
   private final Set<String> answered = new HashSet<>();
   private final AtomicInteger made = new AtomicInteger();
+  private final List<String> launchedNames = new CopyOnWriteArrayList<>();
   private volatile boolean paused;
 
   FakeOffers(KubernetesClient client, String namespace, List<FakeAgent> agents) {
@@ -57,9 +59,18 @@ final class FakeOffers {
     return made.get();
   }
 
+  List<String> launchedNames() {
+    return List.copyOf(launchedNames);
+  }
+
   /** Registers a framework that has no framework id yet (Mesos SUBSCRIBED). */
   void frameworkObserved(Framework framework) {
-    frameworks.put(framework.getMetadata().getName(), framework);
+    var name = framework.getMetadata().getName();
+    var previous = frameworks.put(name, framework);
+    if (previous != null && revived(previous, framework)) {
+      // Mesos' REVIVE also removes the framework's offer filters.
+      filters.keySet().removeIf(key -> key.startsWith(name + "/"));
+    }
     var status = framework.getStatus();
     if (status != null && status.frameworkId() != null) {
       return;
@@ -144,6 +155,12 @@ final class FakeOffers {
         && task.getStatus().state().isTerminal()) {
       launched.remove(task.getMetadata().getName());
     }
+  }
+
+  private static boolean revived(Framework before, Framework after) {
+    var was = before.getSpec().suppressedRoles();
+    var is = after.getSpec().suppressedRoles();
+    return was != null && !was.isEmpty() && (is == null || !is.containsAll(was));
   }
 
   private String unsuppressedRole(Framework framework) {
@@ -233,6 +250,7 @@ final class FakeOffers {
             offer.getMetadata().getName(),
             s.kill()));
     launched.put(template.name(), client.resource(task).create());
+    launchedNames.add(template.name());
   }
 
   private static double value(Double amount) {

@@ -95,6 +95,11 @@ public final class FakeOperator implements AutoCloseable {
     return offers.made();
   }
 
+  /** Names of the Tasks this fake created from accepts, in order. */
+  public List<String> launchedTasks() {
+    return offers.launchedNames();
+  }
+
   /** A non-controller owner reference to {@code framework}, as the operator sets on its objects. */
   static OwnerReference ownerReference(Framework framework) {
     return new OwnerReferenceBuilder()
