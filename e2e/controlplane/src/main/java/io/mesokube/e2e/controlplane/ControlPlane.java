@@ -179,6 +179,14 @@ public final class ControlPlane implements AutoCloseable {
     supervisor.start(component);
   }
 
+  /**
+   * Waits until every running component is ready again, e.g. kube-apiserver's /readyz after etcd
+   * came back; throws {@link ControlPlaneStartException} after the start timeout.
+   */
+  public void awaitReady() {
+    supervisor.awaitReady();
+  }
+
   /** Whether a component's process is running. */
   public boolean isRunning(Component component) {
     return supervisor.isRunning(component);

@@ -57,6 +57,13 @@ final class Supervisor {
     readiness.await(component, process, args.healthUrl(component));
   }
 
+  /** Waits until every running component answers its health check again (after a fault). */
+  synchronized void awaitReady() {
+    var readiness = new Readiness(probe, dir, config.startTimeout());
+    running.forEach(
+        (component, process) -> readiness.await(component, process, args.healthUrl(component)));
+  }
+
   /** Stops a component with the configured grace period; no-op if it is not running. */
   synchronized void stop(Component component) {
     stop(component, "stopping", config.stopGracePeriod());

@@ -66,13 +66,9 @@ class ControlPlaneLifecycleIT {
       controlPlane.stop(Component.ETCD);
       assertThat(controlPlane.pid(Component.ETCD)).isEmpty();
       controlPlane.start(Component.ETCD);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .untilAsserted(
-              () ->
-                  assertThat(client.configMaps().inNamespace("default").withName("kept").get())
-                      .isNotNull());
+      controlPlane.awaitReady();
+
+      assertThat(client.configMaps().inNamespace("default").withName("kept").get()).isNotNull();
     }
   }
 
