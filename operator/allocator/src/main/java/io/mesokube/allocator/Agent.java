@@ -48,7 +48,7 @@ final class Agent {
   }
 
   void setAvailable(Resources value) {
-    if (!sameNonScalars(available, value)) {
+    if (!available.sameNonScalars(value)) {
       nonScalarStamp++;
     }
     available = value;
@@ -75,12 +75,6 @@ final class Agent {
       }
     }
     hasGpus = info.total().scalarMillis("gpus") > 0;
-  }
-
-  private static boolean sameNonScalars(Resources a, Resources b) {
-    Resources x = a.filter(r -> r.kind() != Resource.Kind.SCALAR);
-    Resources y = b.filter(r -> r.kind() != Resource.Kind.SCALAR);
-    return x.equals(y);
   }
 
   /** The refused resources of the client's filter on this agent, or null. */

@@ -83,6 +83,32 @@ final class AgentOps {
     state.addTotal(agent, 1);
   }
 
+  /**
+   * Allocates resources of an agent to a framework outside an allocation cycle; they must be
+   * available on the agent.
+   */
+  void addAllocation(String frameworkId, String agentId, Resources resources) {
+    Framework framework = state.frameworks.get(frameworkId);
+    if (framework == null) {
+      throw new IllegalArgumentException("Unknown framework '" + frameworkId + "'");
+    }
+    Agent agent = agent(agentId);
+    Map<Client, Resources> byClient = new LinkedHashMap<>();
+    for (Resource r : resources.asList()) {
+      if (r.allocationRole() == null) {
+        throw new IllegalArgumentException("Allocated resource " + r + " has no allocation role");
+      }
+      byClient.merge(framework.client(r.allocationRole()), Resources.of(r), Resources::plus);
+    }
+    if (!agent.available.contains(resources.unallocated())) {
+      throw new IllegalArgumentException(
+          "Agent '" + agentId + "' does not have " + resources + " available");
+    }
+    for (Map.Entry<Client, Resources> e : byClient.entrySet()) {
+      state.allocate(e.getKey(), agent, e.getValue());
+    }
+  }
+
   void recover(String frameworkId, String agentId, Resources resources, Duration refuse, long now) {
     Framework framework = state.frameworks.get(frameworkId);
     if (framework == null) {

@@ -5,6 +5,7 @@ import io.mesokube.allocator.resources.Resources;
 import io.mesokube.allocator.resources.ScalarNames;
 import io.mesokube.allocator.role.RoleName;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,6 +42,12 @@ final class AllocationCycle {
 
   /** Runs both stages over the agents, in the given (already shuffled) order. */
   AllocationResult run(Agent[] order, int count, int unavailable) {
+    for (Framework framework : state.frameworks.values()) {
+      for (Client client : framework.clients.values()) {
+        Arrays.fill(client.skips, 0);
+        Arrays.fill(client.role.skips, 0);
+      }
+    }
     headroom = new QuotaHeadroom(state.roles, state.agentList);
     if (headroom.active()) {
       stage(order, count, true);
@@ -49,48 +56,108 @@ final class AllocationCycle {
     stage(order, count, false);
     List<Offer> made = quotaStageMadeOffers ? OfferMerger.merge(offers) : offers;
     return new AllocationResult(
-        made, CycleSummary.build(state, cycle, count + unavailable, unavailable, made.size()));
+        made, CycleSummary.build(state, count + unavailable, unavailable, made.size()));
   }
 
   private void stage(Agent[] agents, int count, boolean quotaStage) {
-    for (int a = 0; a < count; a++) {
+    int stamp = cycle * 2 + (quotaStage ? 1 : 0);
+    int unmet = quotaStage ? markMetGuarantees(stamp) : 0;
+    for (int a = 0; a < count && (!quotaStage || unmet > 0); a++) {
       Agent agent = agents[a];
       if (!anythingAllocatable(agent)) {
         continue;
       }
+      int agentMask = minAllocatable.mask(agent.unreserved);
       roles:
       for (Role role : state.roleSorter.sort()) {
         Role guaranteed = null;
         if (quotaStage) {
           guaranteed = RoleTree.nearestGuaranteed(role);
-          if (guaranteed == null || guaranteed.guaranteesMet()) {
+          if (guaranteed == null || guaranteed.metStamp == stamp) {
             continue;
           }
         }
+        if (role.impossibleStamp == stamp
+            && !agent.hasReservedAvailable
+            && (agentMask & ~role.impossible) == 0) {
+          // Every alternative the agent could fill is one the role has no room for any more.
+          role.skip(role.impossibleReason);
+          continue;
+        }
         if (!computeCandidate(agent, role, guaranteed)) {
-          role.skip(lastReason, cycle);
+          noteImpossible(role, guaranteed, stamp);
+          role.skip(lastReason);
           continue;
         }
         for (Client client : state.frameworkSorter(role).sort()) {
-          if (agent.hasGpus && !client.framework.gpuCapable()) {
-            client.skip(SkipReason.GPU_WITHHELD, cycle);
+          if (agent.hasGpus && !client.framework.gpuCapable) {
+            client.skip(SkipReason.GPU_WITHHELD);
             continue;
           }
           if (isFiltered(agent, client, role)) {
-            client.skip(SkipReason.FILTERED, cycle);
+            client.skip(SkipReason.FILTERED);
             continue;
           }
           allocate(client, agent, offerable(agent, role));
+          if (quotaStage) {
+            unmet -= markMet(client.role, stamp);
+          }
           if (!anythingAllocatable(agent)) {
             break roles;
           }
-          if ((quotaStage && guaranteed.guaranteesMet())
+          agentMask = minAllocatable.mask(agent.unreserved);
+          if ((quotaStage && guaranteed.metStamp == stamp)
               || !computeCandidate(agent, role, guaranteed)) {
             continue roles;
           }
         }
       }
     }
+  }
+
+  /** Stamps the roles whose guarantees are met; returns how many are not. */
+  private int markMetGuarantees(int stamp) {
+    int unmet = 0;
+    for (Role role : state.roles.all()) {
+      if (role.hasGuarantees()) {
+        if (role.guaranteesMet()) {
+          role.metStamp = stamp;
+        } else {
+          unmet++;
+        }
+      }
+    }
+    return unmet;
+  }
+
+  /** After an allocation to a role, stamps the guarantees on its path it just met. */
+  private static int markMet(Role role, int stamp) {
+    int met = 0;
+    for (Role r = role; r != null; r = r.parent) {
+      if (r.hasGuarantees() && r.metStamp != stamp && r.guaranteesMet()) {
+        r.metStamp = stamp;
+        met++;
+      }
+    }
+    return met;
+  }
+
+  /**
+   * Records which minimum-allocatable alternatives no longer fit in the role's room. Room only
+   * shrinks within a stage (allocations add consumption and use up headroom), so they stay
+   * impossible until the stage ends.
+   */
+  private void noteImpossible(Role role, Role guaranteed, int stamp) {
+    int fits = minAllocatable.mask(cap);
+    if (guaranteed != null && !anyGuaranteedRoom(guaranteed)) {
+      fits = 0;
+    }
+    if (role.impossibleStamp != stamp) {
+      role.impossibleStamp = stamp;
+      role.impossible = 0;
+    }
+    role.impossible |= ~fits;
+    role.impossibleReason = lastReason;
   }
 
   /**
@@ -148,8 +215,17 @@ final class AllocationCycle {
     return false;
   }
 
+  private boolean anyGuaranteedRoom(Role guaranteed) {
+    for (int k = 0; k < kinds; k++) {
+      if (guaranteed.quota.guarantees().millis(k) > 0 && cap[k] > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void reservedFor(Agent agent, Role role) {
-    java.util.Arrays.fill(reserved, 0);
+    Arrays.fill(reserved, 0);
     if (!agent.hasReservedAvailable) {
       return;
     }
@@ -184,7 +260,7 @@ final class AllocationCycle {
         rootBefore[k] = root.remainingGuarantee(k);
       }
     }
-    java.util.Arrays.fill(scratch, 0);
+    Arrays.fill(scratch, 0);
     resources.unreserved().addQuantitiesTo(scratch);
     Resources allocated = resources.allocatedTo(client.role.path);
     state.allocate(client, agent, allocated);

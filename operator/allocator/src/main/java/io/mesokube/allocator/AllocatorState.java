@@ -45,7 +45,7 @@ final class AllocatorState {
   }
 
   Sorter<Client> frameworkSorter(Role role) {
-    return frameworkSorters.get(role.path);
+    return role.frameworks;
   }
 
   Client addClient(Framework framework, String rolePath) {
@@ -57,6 +57,7 @@ final class AllocatorState {
       Sorter<Client> sorter = newSorter(options.frameworkSorter());
       sorter.addTotal(clusterTotal);
       frameworkSorters.put(rolePath, sorter);
+      role.frameworks = sorter;
       roleSorter.add(rolePath, role);
     }
     frameworkSorter(role).add(framework.id, client);
@@ -74,6 +75,7 @@ final class AllocatorState {
     client.framework.clients.remove(role.path);
     if (--role.clients == 0) {
       frameworkSorters.remove(role.path);
+      role.frameworks = null;
       roleSorter.remove(role.path);
     }
     freeSlots.add(client.slot);

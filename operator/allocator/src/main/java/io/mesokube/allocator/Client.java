@@ -1,7 +1,6 @@
 package io.mesokube.allocator;
 
 import io.mesokube.allocator.resources.Resources;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,7 +18,6 @@ final class Client {
   boolean suppressed;
   final Map<Agent, Resources> allocations = new HashMap<>();
   final int[] skips = new int[SkipReason.values().length];
-  int cycleStamp = -1;
 
   Client(Framework framework, Role role, int slot) {
     this.framework = framework;
@@ -32,11 +30,7 @@ final class Client {
     return framework.active && !suppressed;
   }
 
-  void skip(SkipReason reason, int cycle) {
-    if (cycleStamp != cycle) {
-      Arrays.fill(skips, 0);
-      cycleStamp = cycle;
-    }
+  void skip(SkipReason reason) {
     skips[reason.ordinal()]++;
   }
 }

@@ -9,17 +9,13 @@ final class CycleSummary {
   private CycleSummary() {}
 
   static AllocationSummary build(
-      AllocatorState state, int cycle, int considered, int unavailable, int offers) {
+      AllocatorState state, int considered, int unavailable, int offers) {
     Map<String, Map<SkipReason, Integer>> byFramework = new HashMap<>();
     for (Framework framework : state.frameworks.values()) {
       EnumMap<SkipReason, Integer> counts = new EnumMap<>(SkipReason.class);
       for (Client client : framework.clients.values()) {
-        if (client.cycleStamp == cycle) {
-          add(counts, client.skips);
-        }
-        if (client.role.cycleStamp == cycle) {
-          add(counts, client.role.skips);
-        }
+        add(counts, client.skips);
+        add(counts, client.role.skips);
         int offerable = considered - unavailable;
         if (!framework.active) {
           counts.merge(SkipReason.INACTIVE, offerable, Integer::sum);

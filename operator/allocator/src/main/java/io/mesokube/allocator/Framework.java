@@ -8,16 +8,18 @@ final class Framework {
   final String id;
   FrameworkInfo info;
   boolean active;
+  boolean gpuCapable;
   final Map<String, Client> clients = new LinkedHashMap<>();
 
   Framework(FrameworkInfo info, boolean active) {
     this.id = info.id();
-    this.info = info;
     this.active = active;
+    setInfo(info);
   }
 
-  boolean gpuCapable() {
-    return info.capabilities().contains(FrameworkInfo.Capability.GPU_RESOURCES);
+  void setInfo(FrameworkInfo value) {
+    info = value;
+    gpuCapable = value.capabilities().contains(FrameworkInfo.Capability.GPU_RESOURCES);
   }
 
   Client client(String role) {

@@ -96,7 +96,7 @@ final class FrameworkOps {
         state.removeClient(client);
       }
     }
-    framework.info = info;
+    framework.setInfo(info);
     for (String role : info.roles()) {
       Client client = framework.clients.get(role);
       if (client == null) {

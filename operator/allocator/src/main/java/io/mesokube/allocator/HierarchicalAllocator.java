@@ -168,6 +168,15 @@ public final class HierarchicalAllocator {
     pendingAgents.add(agentId);
   }
 
+  /**
+   * Allocates an agent's available resources to a framework outside an allocation cycle, as for a
+   * task bound by hand or found running when the state is rebuilt; every resource carries its
+   * allocation role. Fails, changing nothing, if they are not available.
+   */
+  public void addAllocation(String frameworkId, String agentId, Resources resources) {
+    agentOps.addAllocation(frameworkId, agentId, resources);
+  }
+
   /** Sets a role's quota (guarantees and limits); {@link Quota#NONE} removes it. */
   public void updateQuota(String role, Quota quota) {
     RoleName.validate(role);

@@ -18,20 +18,29 @@ final class MinAllocatable {
   }
 
   boolean allows(long[] quantities) {
+    return mask(quantities) != 0;
+  }
+
+  /**
+   * Bit i set when alternative i is covered; with no alternatives, bit 0 when any scalar is
+   * positive. At most 31 alternatives are told apart; more share the last bit.
+   */
+  int mask(long[] quantities) {
     if (alternatives.length == 0) {
       for (long q : quantities) {
         if (q > 0) {
-          return true;
+          return 1;
         }
       }
-      return false;
+      return 0;
     }
-    for (long[] alternative : alternatives) {
-      if (covers(quantities, alternative)) {
-        return true;
+    int mask = 0;
+    for (int i = 0; i < alternatives.length; i++) {
+      if (covers(quantities, alternatives[i])) {
+        mask |= 1 << Math.min(i, 30);
       }
     }
-    return false;
+    return mask;
   }
 
   private static boolean covers(long[] quantities, long[] alternative) {

@@ -2,6 +2,7 @@ package io.mesokube.allocator;
 
 import io.mesokube.allocator.resources.ScalarNames;
 import io.mesokube.allocator.role.Quota;
+import io.mesokube.allocator.sorter.Sorter;
 import java.util.Arrays;
 
 /**
@@ -19,8 +20,15 @@ final class Role {
   double weight = 1.0;
   Quota quota = Quota.NONE;
   long[] consumed = new long[0];
+  Sorter<Client> frameworks;
   final int[] skips = new int[SkipReason.values().length];
-  int cycleStamp = -1;
+  // Per stage of a cycle (stamped): whether the guarantees are met, and which minimum-allocatable
+  // alternatives (bit i = alternative i) no longer fit in the role's room. Both are monotone
+  // within a stage because allocations only add consumption and use up headroom.
+  int metStamp = -1;
+  int impossibleStamp = -1;
+  int impossible;
+  SkipReason impossibleReason;
 
   Role(String path, Role parent) {
     this.path = path;
@@ -62,11 +70,7 @@ final class Role {
   }
 
   /** Counts a pass over an agent that applies to every framework of this role. */
-  void skip(SkipReason reason, int cycle) {
-    if (cycleStamp != cycle) {
-      Arrays.fill(skips, 0);
-      cycleStamp = cycle;
-    }
+  void skip(SkipReason reason) {
     skips[reason.ordinal()]++;
   }
 

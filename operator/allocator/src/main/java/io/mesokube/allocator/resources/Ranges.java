@@ -51,6 +51,11 @@ public final class Ranges {
     return size;
   }
 
+  /** The intervals as begin/end pairs, ascending: {@code [b0, e0, b1, e1, ...]}. */
+  public long[] toPairs() {
+    return bounds.clone();
+  }
+
   /** Number of intervals. */
   public int intervalCount() {
     return bounds.length / 2;
@@ -109,6 +114,29 @@ public final class Ranges {
       }
     }
     return true;
+  }
+
+  /** The integers in both sets. */
+  public Ranges intersect(Ranges other) {
+    long[] out = new long[bounds.length + other.bounds.length];
+    int n = 0;
+    int i = 0;
+    int j = 0;
+    while (i < bounds.length && j < other.bounds.length) {
+      long begin = Math.max(bounds[i], other.bounds[j]);
+      long end = Math.min(bounds[i + 1], other.bounds[j + 1]);
+      if (begin <= end) {
+        out[n++] = begin;
+        out[n++] = end;
+      }
+      // Advance whichever interval ends first; the other may still overlap the next one.
+      if (bounds[i + 1] < other.bounds[j + 1]) {
+        i += 2;
+      } else {
+        j += 2;
+      }
+    }
+    return new Ranges(Arrays.copyOf(out, n));
   }
 
   /**

@@ -168,6 +168,27 @@ public final class Resources {
     return result;
   }
 
+  /** Whether both hold the same ranges and set entries, whatever their scalars. */
+  public boolean sameNonScalars(Resources other) {
+    int mine = 0;
+    for (Resource r : entries) {
+      if (r.kind() != Resource.Kind.SCALAR) {
+        mine++;
+        int i = indexOf(other.entries, other.entries.length, r);
+        if (i < 0 || !other.entries[i].equals(r)) {
+          return false;
+        }
+      }
+    }
+    int theirs = 0;
+    for (Resource r : other.entries) {
+      if (r.kind() != Resource.Kind.SCALAR) {
+        theirs++;
+      }
+    }
+    return mine == theirs;
+  }
+
   /** Sum of all scalar entries with this name, in thousandths. */
   public long scalarMillis(String name) {
     long sum = 0;
