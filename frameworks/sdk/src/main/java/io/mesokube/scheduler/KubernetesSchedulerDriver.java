@@ -8,10 +8,6 @@ import static io.mesokube.scheduler.DriverStatus.DRIVER_STOPPED;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.mesokube.api.Mesokube;
-import io.mesokube.api.v1alpha1.framework.Framework;
-import io.mesokube.api.v1alpha1.offer.Offer;
 import io.mesokube.api.v1alpha1.offer.OfferAnswer;
 import io.mesokube.api.v1alpha1.offer.OfferOperation;
 import io.mesokube.api.v1alpha1.offer.OfferOperation.TaskTemplate;
@@ -21,9 +17,7 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesSchedulerDriver implements SchedulerDriver {
 
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesSchedulerDriver.class);
-  private static final long SYNC_TIMEOUT_SECONDS = 60;
 
   private final Scheduler scheduler;
   private final SchedulerConfig config;
@@ -49,12 +42,7 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
   private final TaskReconciler reconciler;
   private final LeaseKeeper lease;
   private final OfferTracker offers = new OfferTracker();
-  private final TaskTransitions transitions = new TaskTransitions();
-  private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
-
-  // Touched on the callback thread only.
-  private boolean registered;
-  private boolean flushQueued;
+  private final EventDispatcher events;
 
   /** A driver that will register {@code config}'s framework and call {@code scheduler}. */
   public KubernetesSchedulerDriver(Scheduler scheduler, SchedulerConfig config) {
@@ -67,6 +55,7 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
     this.answers = new OfferAnswers(config);
     this.reconciler = new TaskReconciler(config);
     this.lease = new LeaseKeeper(config, new LeaseEvents(), Clock.systemUTC());
+    this.events = new EventDispatcher(this, scheduler, config, callbacks, offers, this::fail);
   }
 
   @Override
@@ -77,9 +66,7 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
     try {
       var framework = registrar.subscribe();
       lease.start(FrameworkRegistrar.ownerReference(framework));
-      watchFramework();
-      watchOffers();
-      watchTasks();
+      events.start();
     } catch (RuntimeException e) {
       LOG.error("framework {}: could not start", config.frameworkName(), e);
       fail("could not start: " + e.getMessage());
@@ -101,6 +88,8 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
       }
     }
     LOG.info("framework {}: driver stopped (failover {})", config.frameworkName(), failover);
+    // join() returns only once the teardown is written.
+    finished.countDown();
     return DRIVER_STOPPED;
   }
 
@@ -108,6 +97,7 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
   public synchronized DriverStatus abort() {
     if (status.compareAndSet(DRIVER_RUNNING, DRIVER_ABORTED)) {
       shutdown();
+      finished.countDown();
       LOG.info("framework {}: driver aborted", config.frameworkName());
     }
     return status.get();
@@ -212,117 +202,6 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
     // Nothing to do: the Task's status subresource is the durable record (see the interface).
   }
 
-  private void watchFramework() {
-    var handler =
-        new InformerEvents<Framework>(
-            framework -> callbacks.submit("framework update", () -> frameworkChanged(framework)),
-            framework -> fail("Framework " + config.frameworkName() + " was deleted"));
-    informers.add(
-        config
-            .client()
-            .resources(Framework.class)
-            .inNamespace(config.namespace())
-            .withName(config.frameworkName())
-            .inform(handler, 0));
-  }
-
-  private void watchOffers() {
-    var handler =
-        new InformerEvents<Offer>(
-            offer -> callbacks.submit("offer", () -> offerObserved(offer)),
-            offer ->
-                callbacks.submit(
-                    "offer deletion",
-                    () ->
-                        offers
-                            .deleted(offer)
-                            .ifPresent(name -> scheduler.offerRescinded(this, name))));
-    informers.add(
-        config
-            .client()
-            .resources(Offer.class)
-            .inNamespace(config.namespace())
-            .withLabel(Mesokube.LABEL_FRAMEWORK, config.frameworkName())
-            .inform(handler, 0));
-  }
-
-  /**
-   * Tasks that exist when the driver starts are reported at their latest state only: the store is
-   * baselined on the callback thread before the handler is added, and the informer replays the
-   * store to a new handler as adds.
-   */
-  private void watchTasks() {
-    var informer =
-        config
-            .client()
-            .resources(Task.class)
-            .inNamespace(config.namespace())
-            .withLabel(Mesokube.LABEL_FRAMEWORK, config.frameworkName())
-            .runnableInformer(0);
-    informers.add(informer);
-    try {
-      informer.start().toCompletableFuture().get(SYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("Task informer did not sync", e);
-    }
-    var existing = informer.getStore().list();
-    callbacks.submit("task baseline", () -> existing.forEach(transitions::baseline));
-    informer.addEventHandler(
-        new InformerEvents<Task>(
-            task -> callbacks.submit("task update", () -> taskObserved(task)),
-            task -> callbacks.submit("task deletion", () -> taskDeleted(task))));
-  }
-
-  private void frameworkChanged(Framework framework) {
-    var frameworkStatus = framework.getStatus();
-    if (registered || frameworkStatus == null || frameworkStatus.frameworkId() == null) {
-      return;
-    }
-    registered = true;
-    LOG.info(
-        "framework {}: registered with id {}",
-        config.frameworkName(),
-        frameworkStatus.frameworkId());
-    scheduler.registered(this, frameworkStatus.frameworkId());
-    flushOffers();
-  }
-
-  private void offerObserved(Offer offer) {
-    offers.observed(offer).ifPresent(name -> scheduler.offerRescinded(this, name));
-    if (!flushQueued) {
-      // Offers observed until the flush runs are delivered in one resourceOffers call.
-      flushQueued = true;
-      callbacks.submit("offers", this::flushOffers);
-    }
-  }
-
-  private void flushOffers() {
-    flushQueued = false;
-    if (!registered) {
-      return;
-    }
-    var batch = offers.drain();
-    if (!batch.isEmpty()) {
-      LOG.debug("framework {}: {} offers", config.frameworkName(), batch.size());
-      scheduler.resourceOffers(this, batch);
-    }
-  }
-
-  private void taskObserved(Task task) {
-    transitions.observe(task).forEach(update -> scheduler.statusUpdate(this, update));
-  }
-
-  private void taskDeleted(Task task) {
-    taskObserved(task);
-    transitions.forget(task);
-    var last = task.getStatus() == null ? null : task.getStatus().state();
-    if (last == null || !last.isTerminal()) {
-      var message = "the Task object was deleted before it reached a terminal state";
-      scheduler.statusUpdate(
-          this, driverUpdate(task.getMetadata().getName(), TaskState.TASK_UNKNOWN, null, message));
-    }
-  }
-
   /** Every task of an accept whose offer is gone ends TASK_DROPPED, as Mesos' master does. */
   private void dropped(String offerName, List<OfferOperation> operations) {
     var updates =
@@ -346,7 +225,7 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
         () -> updates.forEach(update -> scheduler.statusUpdate(this, update)));
   }
 
-  private static TaskStatusUpdate driverUpdate(
+  static TaskStatusUpdate driverUpdate(
       String taskName, TaskState state, String reason, String message) {
     return new TaskStatusUpdate(
         taskName, state, reason, message, null, null, null, null, TaskStatusUpdate.Source.DRIVER);
@@ -358,14 +237,14 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
       LOG.error("framework {}: {}; driver aborted", config.frameworkName(), message);
       callbacks.submitAlways("error", () -> scheduler.error(this, message));
       shutdown();
+      finished.countDown();
     }
   }
 
   private void shutdown() {
-    informers.forEach(SharedIndexInformer::close);
+    events.close();
     lease.close();
     callbacks.close();
-    finished.countDown();
   }
 
   private void requireRunning() {

@@ -92,6 +92,26 @@ class SchedulerDriverIT {
   }
 
   @Test
+  void aNewInstanceSeesExistingTasksAtTheirLatestStateOnly() {
+    harness.fake(FakeAgent.of("agent-1", 1, 1024));
+    var first = new RecordingScheduler();
+    first.onOffers(Harness.launchOnce(Harness.task("done")));
+    var firstDriver = harness.start("fw", first);
+    await().untilAsserted(() -> assertThat(first.states("done")).contains(TaskState.TASK_FINISHED));
+    assertThat(firstDriver.stop(true)).isEqualTo(DriverStatus.DRIVER_STOPPED);
+    assertThat(framework("fw")).isNotNull();
+
+    var second = new RecordingScheduler();
+    harness.start("fw", second);
+
+    await()
+        .during(Duration.ofMillis(700))
+        .untilAsserted(
+            () -> assertThat(second.states("done")).containsExactly(TaskState.TASK_FINISHED));
+    assertThat(second.registrations).isEqualTo(first.registrations);
+  }
+
+  @Test
   void suppressAndReviveEditSuppressedRoles() {
     var driver =
         harness.start(
