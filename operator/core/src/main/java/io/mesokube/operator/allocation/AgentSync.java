@@ -1,0 +1,103 @@
+package io.mesokube.operator.allocation;
+
+import io.mesokube.allocator.AgentInfo;
+import io.mesokube.allocator.HierarchicalAllocator;
+import io.mesokube.api.v1alpha1.agent.Agent;
+import io.mesokube.api.v1alpha1.agent.AgentPhase;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the allocator's agents equal to the Agent objects: totals and attributes from the spec,
+ * maintenance from {@code spec.maintenance}, reachability from {@code status.phase}.
+ */
+final class AgentSync {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentSync.class);
+
+  /** What was last applied for an agent. */
+  private record Applied(AgentInfo info, boolean maintenance, boolean reachable) {}
+
+  private final HierarchicalAllocator allocator;
+  private final Map<String, Applied> applied = new HashMap<>();
+
+  AgentSync(HierarchicalAllocator allocator) {
+    this.allocator = allocator;
+  }
+
+  /**
+   * Applies the current Agents.
+   *
+   * @param removed told of every agent taken out of the allocator
+   * @return names of agents whose spec the allocator refused, with the reason logged
+   */
+  Set<String> sync(List<Agent> agents, Consumer<String> removed) {
+    Set<String> seen = new HashSet<>();
+    Set<String> refused = new HashSet<>();
+    for (Agent agent : agents) {
+      String name = agent.getMetadata().getName();
+      seen.add(name);
+      Applied next;
+      try {
+        next = desired(agent);
+      } catch (IllegalArgumentException e) {
+        LOG.warn("Agent {} is not offered: {}", name, e.getMessage());
+        refused.add(name);
+        continue;
+      }
+      Applied previous = applied.get(name);
+      try {
+        if (previous == null) {
+          allocator.addAgent(next.info);
+        } else if (!previous.info.equals(next.info)) {
+          allocator.updateAgent(next.info);
+        }
+      } catch (IllegalArgumentException e) {
+        LOG.warn("Agent {} keeps its previous resources: {}", name, e.getMessage());
+        refused.add(name);
+        continue;
+      }
+      if (previous == null || previous.maintenance != next.maintenance) {
+        allocator.updateUnavailability(name, next.maintenance);
+      }
+      if (previous == null ? !next.reachable : previous.reachable != next.reachable) {
+        if (next.reachable) {
+          allocator.activateAgent(name);
+        } else {
+          allocator.deactivateAgent(name);
+        }
+      }
+      applied.put(name, next);
+    }
+    for (String name : Set.copyOf(applied.keySet())) {
+      if (!seen.contains(name)) {
+        allocator.removeAgent(name);
+        applied.remove(name);
+        removed.accept(name);
+      }
+    }
+    return refused;
+  }
+
+  /** Whether the allocator knows the agent. */
+  boolean knows(String name) {
+    return applied.containsKey(name);
+  }
+
+  private static Applied desired(Agent agent) {
+    var spec = agent.getSpec();
+    AgentInfo info =
+        new AgentInfo(
+            agent.getMetadata().getName(),
+            ResourceMapping.agentTotal(spec),
+            spec.attributes() == null ? Map.of() : spec.attributes());
+    AgentPhase phase = agent.getStatus() == null ? null : agent.getStatus().phase();
+    boolean reachable = phase != AgentPhase.Unreachable && phase != AgentPhase.Gone;
+    return new Applied(info, spec.maintenance() != null, reachable);
+  }
+}

@@ -1,0 +1,127 @@
+package io.mesokube.operator.allocation;
+
+import io.mesokube.allocator.AllocationResult;
+import io.mesokube.allocator.HierarchicalAllocator;
+import io.mesokube.api.v1alpha1.framework.Framework;
+import io.mesokube.api.v1alpha1.framework.SchedulerType;
+import io.mesokube.api.v1alpha1.task.Task;
+import io.mesokube.operator.cluster.ClusterView;
+import io.mesokube.operator.cluster.ClusterWriter;
+import io.mesokube.operator.config.MesokubeConfig;
+import io.micrometer.core.instrument.Counter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One leader's allocation state and the steps of a cycle. Confined to the allocation thread. */
+final class AllocationState {
+  /** Offer and task counters, Mesos' master metrics by another name. */
+  record Counters(
+      Counter made,
+      Counter accepted,
+      Counter declined,
+      Counter rescinded,
+      Counter invalid,
+      Counter launched) {}
+
+  /** Cycles between two full allocation passes; the others only visit what changed. */
+  private static final int FULL_PASS_EVERY = 5;
+
+  private final HierarchicalAllocator allocator;
+  private final MesokubeConfig config;
+  private final Clock clock;
+  private final RoleSync roles;
+  private final FrameworkSync frameworks;
+  private final AgentSync agents;
+  private final TaskLedger ledger = new TaskLedger();
+  private final OfferBook book = new OfferBook();
+  private final OfferSettlement settlement;
+  private final OfferPublisher publisher;
+  private int cycles;
+
+  AllocationState(
+      HierarchicalAllocator allocator,
+      long epoch,
+      ClusterWriter writer,
+      MesokubeConfig config,
+      Clock clock,
+      Counters counters) {
+    this.allocator = allocator;
+    this.config = config;
+    this.clock = clock;
+    this.roles = new RoleSync(allocator);
+    this.frameworks = new FrameworkSync(allocator);
+    this.agents = new AgentSync(allocator);
+    this.settlement = new OfferSettlement(allocator, book, ledger, writer, counters);
+    this.publisher = new OfferPublisher(allocator, book, ledger, writer, counters, epoch, config);
+  }
+
+  /** One cycle; {@code changed} says whether any watched object changed since the last one. */
+  void cycle(ClusterView view, boolean changed) {
+    Instant now = clock.instant();
+    Map<String, Framework> byId = new HashMap<>();
+    for (Framework f : view.frameworks()) {
+      byId.put(Keys.of(f), f);
+    }
+    List<Task> tasks = view.tasks();
+    Map<String, List<Task>> pending = pendingManaged(tasks, byId);
+    if (changed) {
+      roles.sync(view.rolePolicies());
+    }
+    frameworks.sync(
+        view.frameworks(), view::frameworkLease, ledger::holdsTasks, pending::containsKey, now);
+    if (changed) {
+      agents.sync(view.agents(), this::agentRemoved);
+      ledger.sync(tasks, allocator, t -> roleOf(t, byId), agents::knows, frameworks::knows);
+    }
+    settlement.settle(view.offers(), byId, tasks, now);
+    AllocationResult result =
+        cycles++ % FULL_PASS_EVERY == 0 ? allocator.allocate() : allocator.allocatePending();
+    publisher.publish(result, byId, view.agents(), pending, now);
+  }
+
+  private void agentRemoved(String agent) {
+    ledger.agentRemoved(agent);
+    book.agentRemoved(agent);
+  }
+
+  /** The role a task's resources count against: its own, or its framework's only role. */
+  static String roleOf(Task task, Map<String, Framework> frameworks) {
+    if (task.getSpec().role() != null) {
+      return task.getSpec().role();
+    }
+    Framework framework = frameworks.get(Keys.framework(task));
+    if (framework == null || framework.getSpec().roles().size() != 1) {
+      return null;
+    }
+    return framework.getSpec().roles().get(0);
+  }
+
+  /** Unbound, non-terminal tasks of Managed frameworks, oldest first, by framework id. */
+  private static Map<String, List<Task>> pendingManaged(
+      List<Task> tasks, Map<String, Framework> frameworks) {
+    Map<String, List<Task>> out = new HashMap<>();
+    for (Task task : tasks) {
+      Framework framework = frameworks.get(Keys.framework(task));
+      boolean pending =
+          framework != null
+              && framework.getSpec().scheduler() == SchedulerType.Managed
+              && task.getSpec().agent() == null
+              && task.getStatus() == null
+              && !Boolean.TRUE.equals(task.getSpec().kill())
+              && task.getMetadata().getDeletionTimestamp() == null;
+      if (pending) {
+        out.computeIfAbsent(Keys.framework(task), k -> new ArrayList<>()).add(task);
+      }
+    }
+    Comparator<Task> oldestFirst =
+        Comparator.comparing((Task t) -> t.getMetadata().getCreationTimestamp())
+            .thenComparing(t -> t.getMetadata().getName());
+    out.values().forEach(list -> list.sort(oldestFirst));
+    return out;
+  }
+}

@@ -1,0 +1,56 @@
+package io.mesokube.operator.allocation;
+
+import io.mesokube.allocator.resources.Resources;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The offers this leader made and that are still outstanding: what each holds in the allocator.
+ *
+ * <p>Invariant: an entry exists exactly while the allocator counts its resources as allocated to
+ * its framework (Mesos' "offered" resources), and the Offer object exists or is being deleted.
+ */
+final class OfferBook {
+  /** One outstanding offer. */
+  record Entry(
+      String namespace,
+      String name,
+      String frameworkId,
+      String agent,
+      String role,
+      Resources offered,
+      Instant expiry) {
+    String key() {
+      return namespace + "/" + name;
+    }
+  }
+
+  private final Map<String, Entry> entries = new HashMap<>();
+
+  void add(Entry entry) {
+    entries.put(entry.key(), entry);
+  }
+
+  Entry get(String key) {
+    return entries.get(key);
+  }
+
+  Entry remove(String key) {
+    return entries.remove(key);
+  }
+
+  Collection<Entry> all() {
+    return entries.values();
+  }
+
+  /** Drops the offers on an agent the allocator removed (its allocations went with it). */
+  void agentRemoved(String agent) {
+    entries.values().removeIf(e -> e.agent().equals(agent));
+  }
+
+  int size() {
+    return entries.size();
+  }
+}

@@ -1,0 +1,216 @@
+package io.mesokube.operator.allocation;
+
+import io.mesokube.allocator.HierarchicalAllocator;
+import io.mesokube.api.v1alpha1.framework.Framework;
+import io.mesokube.api.v1alpha1.offer.Offer;
+import io.mesokube.api.v1alpha1.offer.OfferAnswer;
+import io.mesokube.api.v1alpha1.offer.OfferOperation;
+import io.mesokube.api.v1alpha1.task.Task;
+import io.mesokube.api.v1alpha1.task.TaskState;
+import io.mesokube.operator.cluster.ClusterWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles offers: applies answers (accept, decline), rescinds expired offers and offers of an older
+ * leader, and returns what they held to the allocator.
+ */
+final class OfferSettlement {
+  private static final Logger LOG = LoggerFactory.getLogger(OfferSettlement.class);
+  static final String REASON_INVALID_OFFERS = "REASON_INVALID_OFFERS";
+  static final String REASON_TASK_INVALID = "REASON_TASK_INVALID";
+
+  private final HierarchicalAllocator allocator;
+  private final OfferBook book;
+  private final TaskLedger ledger;
+  private final ClusterWriter writer;
+  private final AllocationState.Counters counters;
+  private final Set<String> seen = new HashSet<>();
+
+  OfferSettlement(
+      HierarchicalAllocator allocator,
+      OfferBook book,
+      TaskLedger ledger,
+      ClusterWriter writer,
+      AllocationState.Counters counters) {
+    this.allocator = allocator;
+    this.book = book;
+    this.ledger = ledger;
+    this.writer = writer;
+    this.counters = counters;
+  }
+
+  void settle(
+      List<Offer> offers, Map<String, Framework> frameworks, List<Task> tasks, Instant now) {
+    Set<String> present = new HashSet<>();
+    for (Offer offer : offers) {
+      String key = Keys.of(offer);
+      present.add(key);
+      seen.add(key);
+      OfferBook.Entry entry = book.get(key);
+      OfferAnswer answer = offer.getSpec().answer();
+      Framework framework =
+          frameworks.get(
+              Keys.framework(offer.getMetadata().getNamespace(), offer.getSpec().framework()));
+      if (entry == null) {
+        stale(offer, answer, framework, tasks, now);
+      } else if (answer != null && answer.type() == OfferAnswer.Type.Decline) {
+        finish(offer, entry, refuse(answer));
+        counters.declined().increment();
+      } else if (answer != null) {
+        accept(offer, entry, answer, framework, tasks, now);
+      } else if (now.isAfter(entry.expiry())) {
+        LOG.debug("Offer {} expired", key);
+        finish(offer, entry, Duration.ZERO);
+        counters.rescinded().increment();
+      }
+    }
+    for (OfferBook.Entry entry : List.copyOf(book.all())) {
+      boolean vanished = seen.contains(entry.key()) && !present.contains(entry.key());
+      boolean neverSeen = !seen.contains(entry.key()) && now.isAfter(entry.expiry());
+      if (vanished || neverSeen) {
+        if (neverSeen) {
+          writer.deleteOffer(entry.namespace(), entry.name());
+        }
+        book.remove(entry.key());
+        seen.remove(entry.key());
+        allocator.recoverResources(entry.frameworkId(), entry.agent(), entry.offered(), null);
+      }
+    }
+  }
+
+  private void accept(
+      Offer offer,
+      OfferBook.Entry entry,
+      OfferAnswer answer,
+      Framework framework,
+      List<Task> tasks,
+      Instant now) {
+    AcceptPlan plan =
+        AcceptPlan.of(entry, answer, namesIn(offer.getMetadata().getNamespace(), tasks));
+    if (framework == null) {
+      finish(offer, entry, Duration.ZERO);
+      return;
+    }
+    if (!plan.valid()) {
+      writer.event(offer, true, "InvalidAccept", plan.error());
+      failTasks(
+          framework, answer, TaskState.TASK_ERROR, REASON_TASK_INVALID, plan.error(), tasks, now);
+      finish(offer, entry, refuse(answer));
+      counters.invalid().increment();
+      return;
+    }
+    for (AcceptPlan.Launch launch : plan.launches()) {
+      Task created =
+          writer.createTask(
+              framework, launch.template().name(), launch.template().labels(), launch.spec());
+      if (created == null) {
+        throw new IllegalStateException("task name " + launch.template().name() + " was taken");
+      }
+      ledger.enter(
+          created.getMetadata().getUid(),
+          new TaskLedger.Entry(entry.frameworkId(), entry.agent(), entry.role(), launch.held()));
+      if (created.getStatus() == null) {
+        writer.writeStatus(
+            created,
+            TaskStatuses.first(
+                Keys.of(created),
+                TaskState.TASK_STAGING,
+                null,
+                "launched from offer " + entry.name(),
+                now));
+      }
+      counters.launched().increment();
+    }
+    writer.deleteOffer(entry.namespace(), entry.name());
+    book.remove(entry.key());
+    allocator.recoverResources(entry.frameworkId(), entry.agent(), plan.unused(), refuse(answer));
+    counters.accepted().increment();
+  }
+
+  /** An offer this leader does not hold: made by an earlier leader, or already settled. */
+  private void stale(
+      Offer offer, OfferAnswer answer, Framework framework, List<Task> tasks, Instant now) {
+    if (answer != null && answer.type() == OfferAnswer.Type.Accept && framework != null) {
+      String message =
+          "offer "
+              + offer.getMetadata().getName()
+              + " was rescinded before its accept was processed";
+      failTasks(
+          framework, answer, TaskState.TASK_DROPPED, REASON_INVALID_OFFERS, message, tasks, now);
+      writer.event(offer, true, "OfferRescinded", message);
+    }
+    if (writer.deleteOffer(offer.getMetadata().getNamespace(), offer.getMetadata().getName())) {
+      counters.rescinded().increment();
+    }
+  }
+
+  /** Creates the accept's tasks in a terminal state, so that the framework hears of them. */
+  private void failTasks(
+      Framework framework,
+      OfferAnswer answer,
+      TaskState state,
+      String reason,
+      String message,
+      List<Task> tasks,
+      Instant now) {
+    Set<String> taken = namesIn(framework.getMetadata().getNamespace(), tasks);
+    for (OfferOperation operation :
+        answer.operations() == null ? List.<OfferOperation>of() : answer.operations()) {
+      if (operation.launch() == null) {
+        continue;
+      }
+      for (OfferOperation.TaskTemplate template : operation.launch().tasks()) {
+        if (taken.contains(template.name())) {
+          continue;
+        }
+        // Unbound: a refused task never reaches an agent, nor the allocator's ledger.
+        var s = template.spec();
+        var unbound =
+            new io.mesokube.api.v1alpha1.task.TaskSpec(
+                s.framework(),
+                s.role(),
+                s.resources(),
+                s.command(),
+                s.container(),
+                s.healthCheck(),
+                s.killPolicy(),
+                null,
+                null,
+                s.kill());
+        Task created = writer.createTask(framework, template.name(), template.labels(), unbound);
+        if (created != null && created.getStatus() == null) {
+          writer.writeStatus(
+              created, TaskStatuses.first(Keys.of(created), state, reason, message, now));
+        }
+      }
+    }
+  }
+
+  private void finish(Offer offer, OfferBook.Entry entry, Duration refuse) {
+    writer.deleteOffer(entry.namespace(), entry.name());
+    book.remove(entry.key());
+    allocator.recoverResources(entry.frameworkId(), entry.agent(), entry.offered(), refuse);
+  }
+
+  private static Duration refuse(OfferAnswer answer) {
+    double seconds = answer.refuseSeconds() == null ? 5.0 : answer.refuseSeconds();
+    return Duration.ofMillis(Math.round(seconds * 1000));
+  }
+
+  private static Set<String> namesIn(String namespace, List<Task> tasks) {
+    Set<String> names = new HashSet<>();
+    for (Task t : tasks) {
+      if (namespace.equals(t.getMetadata().getNamespace())) {
+        names.add(t.getMetadata().getName());
+      }
+    }
+    return names;
+  }
+}

@@ -1,0 +1,75 @@
+package io.mesokube.operator.allocation;
+
+import io.mesokube.allocator.HierarchicalAllocator;
+import io.mesokube.allocator.role.Quota;
+import io.mesokube.api.v1alpha1.role.RolePolicy;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Keeps the allocator's role weights and quotas equal to the RolePolicy objects. */
+final class RoleSync {
+  private static final double DEFAULT_WEIGHT = 1.0;
+
+  private final HierarchicalAllocator allocator;
+  private final Map<String, Double> weights = new HashMap<>();
+  private final Map<String, Quota> quotas = new HashMap<>();
+
+  RoleSync(HierarchicalAllocator allocator) {
+    this.allocator = allocator;
+  }
+
+  /**
+   * Applies the current policies; a role whose policy is gone returns to weight 1 and no quota. Two
+   * policies for one role: the older one wins, as the RolePolicy reconciler reports.
+   */
+  void sync(List<RolePolicy> policies) {
+    Map<String, RolePolicy> byRole = new HashMap<>();
+    for (RolePolicy policy : policies) {
+      byRole.merge(policy.getSpec().role(), policy, RoleSync::older);
+    }
+    Map<String, Double> weightChanges = new HashMap<>();
+    for (String role : weights.keySet()) {
+      if (!byRole.containsKey(role)) {
+        weightChanges.put(role, DEFAULT_WEIGHT);
+      }
+    }
+    for (String role : Map.copyOf(quotas).keySet()) {
+      if (!byRole.containsKey(role)) {
+        allocator.updateQuota(role, Quota.NONE);
+        quotas.remove(role);
+      }
+    }
+    byRole.forEach(
+        (role, policy) -> {
+          double weight =
+              policy.getSpec().weight() == null ? DEFAULT_WEIGHT : policy.getSpec().weight();
+          if (!Double.valueOf(weight).equals(weights.get(role))) {
+            weightChanges.put(role, weight);
+          }
+          Quota quota = ResourceMapping.quota(policy.getSpec().quota());
+          if (!quota.equals(quotas.getOrDefault(role, Quota.NONE))) {
+            allocator.updateQuota(role, quota);
+            quotas.put(role, quota);
+          }
+        });
+    if (!weightChanges.isEmpty()) {
+      allocator.updateWeights(weightChanges);
+      weightChanges.forEach(
+          (role, weight) -> {
+            if (weight == DEFAULT_WEIGHT && !byRole.containsKey(role)) {
+              weights.remove(role);
+            } else {
+              weights.put(role, weight);
+            }
+          });
+    }
+  }
+
+  private static RolePolicy older(RolePolicy a, RolePolicy b) {
+    return a.getMetadata().getCreationTimestamp().compareTo(b.getMetadata().getCreationTimestamp())
+            <= 0
+        ? a
+        : b;
+  }
+}

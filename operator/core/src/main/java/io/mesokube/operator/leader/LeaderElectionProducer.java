@@ -1,0 +1,38 @@
+package io.mesokube.operator.leader;
+
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.mesokube.operator.config.MesokubeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+/** Configures Java Operator SDK's Lease-based leader election from {@link MesokubeConfig}. */
+@ApplicationScoped
+public class LeaderElectionProducer {
+
+  @Produces
+  @ApplicationScoped
+  LeaderElectionConfiguration leaderElection(MesokubeConfig config, Leadership leadership) {
+    MesokubeConfig.Leader leader = config.leader();
+    String identity =
+        leader
+            .identity()
+            .orElseGet(
+                () ->
+                    System.getenv().getOrDefault("HOSTNAME", "operator")
+                        + "-"
+                        + ProcessHandle.current().pid());
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leader.leaseName())
+        .withLeaseNamespace(leader.leaseNamespace())
+        .withIdentity(identity)
+        .withLeaseDuration(leader.leaseDuration())
+        .withRenewDeadline(leader.renewDeadline())
+        .withRetryPeriod(leader.retryPeriod())
+        .withLeaderCallbacks(
+            new LeaderCallbacks(leadership::startedLeading, () -> {}, newLeader -> {}))
+        // Exits when leadership is lost (the builder's default), so a deposed replica never runs
+        // an allocation cycle beside the new leader.
+        .build();
+  }
+}

@@ -1,0 +1,62 @@
+package io.mesokube.operator.leader;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mesokube.operator.config.MesokubeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether this replica leads, and its leadership epoch.
+ *
+ * <p>The epoch is the Lease's {@code leaseTransitions} when this replica took it: it grows with
+ * every change of leader, so offers stamped with an older epoch are known to be stale (Mesos
+ * rescinds every offer on master failover for the same reason). A replica that loses the Lease
+ * exits (Java Operator SDK's {@code exitOnStopLeading}), so an epoch never changes within a
+ * process.
+ */
+@ApplicationScoped
+public class Leadership {
+  private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
+
+  private final KubernetesClient client;
+  private final MesokubeConfig config;
+  private final CompletableFuture<Long> epoch = new CompletableFuture<>();
+
+  Leadership(KubernetesClient client, MesokubeConfig config) {
+    this.client = client;
+    this.config = config;
+  }
+
+  /** Called by leader election once this replica holds the Lease. */
+  void startedLeading() {
+    Lease lease =
+        client
+            .leases()
+            .inNamespace(config.leader().leaseNamespace())
+            .withName(config.leader().leaseName())
+            .get();
+    Integer transitions = lease == null ? null : lease.getSpec().getLeaseTransitions();
+    long value = transitions == null ? 0 : transitions;
+    LOG.info("Leading with epoch {}", value);
+    epoch.complete(value);
+  }
+
+  /** Whether this replica leads. */
+  public boolean isLeader() {
+    return epoch.isDone();
+  }
+
+  /** The leadership epoch; only meaningful when {@link #isLeader()}. */
+  public long epoch() {
+    return epoch.getNow(-1L);
+  }
+
+  /** Completes with the epoch when this replica starts leading. */
+  public CompletionStage<Long> whenLeading() {
+    return epoch;
+  }
+}

@@ -1,0 +1,145 @@
+package io.mesokube.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.mesokube.api.v1alpha1.common.Resources;
+import io.mesokube.api.v1alpha1.framework.Framework;
+import io.mesokube.api.v1alpha1.framework.FrameworkPhase;
+import io.mesokube.api.v1alpha1.framework.FrameworkStatus;
+import io.mesokube.api.v1alpha1.framework.SchedulerType;
+import io.mesokube.api.v1alpha1.task.Task;
+import io.mesokube.api.v1alpha1.task.TaskState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A framework's state derived from its spec, its scheduler's Lease and its tasks: the status to
+ * write, whether to tear it down, and when to look again. Plain logic, no I/O.
+ */
+record FrameworkLife(
+    FrameworkStatus status, boolean tearDown, List<Task> tasksToKill, Duration nextCheck) {
+
+  static FrameworkLife of(Framework framework, Lease lease, List<Task> tasks, Instant now) {
+    FrameworkStatus previous = framework.getStatus();
+    boolean managed = framework.getSpec().scheduler() == SchedulerType.Managed;
+    Instant leaseExpiry = leaseExpiry(lease);
+    boolean connected = managed || (leaseExpiry != null && leaseExpiry.isAfter(now));
+    Duration failover = Duration.ofSeconds(framework.getSpec().failoverTimeoutSeconds());
+    Instant since = !connected && leaseExpiry != null ? leaseExpiry : null;
+    boolean failedOver = since != null && !since.plus(failover).isAfter(now);
+    boolean deleting = framework.getMetadata().getDeletionTimestamp() != null;
+    List<Task> active = tasks.stream().filter(FrameworkLife::nonTerminal).toList();
+
+    FrameworkPhase phase;
+    if (failedOver || deleting) {
+      phase = active.isEmpty() ? FrameworkPhase.Completed : FrameworkPhase.TearingDown;
+    } else if (connected) {
+      phase = FrameworkPhase.Active;
+    } else {
+      phase = leaseExpiry == null ? FrameworkPhase.Pending : FrameworkPhase.Disconnected;
+    }
+    Duration next = null;
+    if (!managed && connected) {
+      next = Duration.between(now, leaseExpiry).plusMillis(100);
+    } else if (since != null && !failedOver) {
+      next = Duration.between(now, since.plus(failover)).plusMillis(100);
+    }
+
+    String registered =
+        previous != null && previous.registeredTime() != null
+            ? previous.registeredTime()
+            : now.toString();
+    String frameworkId =
+        previous != null && previous.frameworkId() != null
+            ? previous.frameworkId()
+            : framework.getMetadata().getUid() + "-0000";
+    var conditions =
+        new Conditions(
+                previous == null ? null : previous.conditions(),
+                framework.getMetadata().getGeneration(),
+                now)
+            .set("Registered", true, "FrameworkIdAssigned", "framework id " + frameworkId)
+            .set(
+                "Connected",
+                connected,
+                managed ? "ManagedByOperator" : connected ? "LeaseRenewed" : "LeaseNotRenewed",
+                managed
+                    ? "the operator schedules this framework's tasks"
+                    : connected
+                        ? "the scheduler renews its Lease"
+                        : "no scheduler renews the Lease")
+            .build();
+    FrameworkStatus status =
+        new FrameworkStatus(
+            framework.getMetadata().getGeneration(),
+            phase,
+            frameworkId,
+            connected,
+            registered,
+            since == null ? null : since.toString(),
+            allocated(active),
+            previous == null ? null : previous.offered(),
+            previous == null ? null : previous.dominantShare(),
+            counts(tasks),
+            conditions);
+    boolean tearDown = failedOver || deleting;
+    List<Task> toKill =
+        tearDown
+            ? active.stream().filter(t -> !Boolean.TRUE.equals(t.getSpec().kill())).toList()
+            : List.of();
+    return new FrameworkLife(status, tearDown, toKill, next);
+  }
+
+  static boolean nonTerminal(Task task) {
+    return task.getStatus() == null
+        || task.getStatus().state() == null
+        || !task.getStatus().state().isTerminal();
+  }
+
+  private static Instant leaseExpiry(Lease lease) {
+    if (lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null) {
+      return null;
+    }
+    Integer seconds = lease.getSpec().getLeaseDurationSeconds();
+    return lease.getSpec().getRenewTime().toInstant().plusSeconds(seconds == null ? 0 : seconds);
+  }
+
+  private static Map<TaskState, Integer> counts(List<Task> tasks) {
+    Map<TaskState, Integer> counts = new TreeMap<>();
+    for (Task t : tasks) {
+      TaskState state = t.getStatus() == null ? null : t.getStatus().state();
+      if (state == null && t.getSpec().agent() != null) {
+        state = TaskState.TASK_STAGING;
+      }
+      if (state != null) {
+        counts.merge(state, 1, Integer::sum);
+      }
+    }
+    return counts.isEmpty() ? null : counts;
+  }
+
+  private static Resources allocated(List<Task> active) {
+    double cpus = 0;
+    double mem = 0;
+    double disk = 0;
+    int gpus = 0;
+    for (Task t : active) {
+      if (t.getSpec().agent() == null) {
+        continue;
+      }
+      Resources r = t.getSpec().resources();
+      cpus += r.cpus() == null ? 0 : r.cpus();
+      mem += r.mem() == null ? 0 : r.mem();
+      disk += r.disk() == null ? 0 : r.disk();
+      gpus += r.gpus() == null ? 0 : r.gpus();
+    }
+    return new Resources(
+        Math.round(cpus * 1000) / 1000.0,
+        mem,
+        disk > 0 ? disk : null,
+        gpus > 0 ? gpus : null,
+        null);
+  }
+}

@@ -1,0 +1,103 @@
+package io.mesokube.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.mesokube.api.Mesokube;
+import io.mesokube.api.v1alpha1.framework.Framework;
+import io.mesokube.api.v1alpha1.framework.FrameworkStatus;
+import io.mesokube.api.v1alpha1.task.Task;
+import io.mesokube.operator.cluster.ClusterView;
+import io.mesokube.operator.cluster.Events;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Registers frameworks and follows their lives: framework id, scheduler connection through its
+ * Lease, task counts, and teardown once the scheduler stayed away past its failover timeout.
+ */
+@ControllerConfiguration(name = "framework")
+public class FrameworkReconciler implements Reconciler<Framework> {
+  private final ClusterView view;
+  private final Events events;
+  private final TaskKiller killer;
+  private final Clock clock = Clock.systemUTC();
+
+  FrameworkReconciler(ClusterView view, Events events, TaskKiller killer) {
+    this.view = view;
+    this.events = events;
+    this.killer = killer;
+  }
+
+  @Override
+  public List<EventSource<?, Framework>> prepareEventSources(
+      EventSourceContext<Framework> context) {
+    var tasks =
+        InformerEventSourceConfiguration.from(Task.class, Framework.class)
+            .withSecondaryToPrimaryMapper(
+                t ->
+                    Set.of(new ResourceID(t.getSpec().framework(), t.getMetadata().getNamespace())))
+            .build();
+    var leases =
+        InformerEventSourceConfiguration.from(Lease.class, Framework.class)
+            .withLabelSelector(Mesokube.LABEL_FRAMEWORK)
+            .withSecondaryToPrimaryMapper(
+                l ->
+                    Set.of(
+                        new ResourceID(
+                            l.getMetadata().getLabels().get(Mesokube.LABEL_FRAMEWORK),
+                            l.getMetadata().getNamespace())))
+            .build();
+    return List.of(
+        new InformerEventSource<>(tasks, context), new InformerEventSource<>(leases, context));
+  }
+
+  @Override
+  public UpdateControl<Framework> reconcile(Framework framework, Context<Framework> context) {
+    String namespace = framework.getMetadata().getNamespace();
+    String name = framework.getMetadata().getName();
+    List<Task> tasks =
+        view.tasks().stream()
+            .filter(t -> namespace.equals(t.getMetadata().getNamespace()))
+            .filter(t -> name.equals(t.getSpec().framework()))
+            .toList();
+    FrameworkLife life =
+        FrameworkLife.of(framework, view.frameworkLease(namespace, name), tasks, clock.instant());
+    if (life.tearDown()) {
+      int killed = killer.kill(life.tasksToKill());
+      if (killed > 0) {
+        events.record(
+            framework,
+            true,
+            "FailoverTimeout",
+            "scheduler gone for more than "
+                + framework.getSpec().failoverTimeoutSeconds()
+                + " s: killing "
+                + killed
+                + " tasks");
+      }
+    }
+    FrameworkStatus status = life.status();
+    UpdateControl<Framework> control;
+    if (status.equals(framework.getStatus())) {
+      control = UpdateControl.noUpdate();
+    } else {
+      if (framework.getStatus() == null || framework.getStatus().phase() != status.phase()) {
+        events.record(framework, false, "Phase" + status.phase(), "framework is " + status.phase());
+      }
+      framework.setStatus(status);
+      control = UpdateControl.patchStatus(framework);
+    }
+    Duration wait = life.nextCheck();
+    return wait == null ? control : control.rescheduleAfter(wait);
+  }
+}
