@@ -31,6 +31,8 @@ final class AllocationCycle {
   private final List<Offer> offers = new ArrayList<>();
   private QuotaHeadroom headroom;
   private SkipReason lastReason;
+  // Roles with clients for which every minimum-allocatable alternative is impossible this stage.
+  private int closedRoles;
   private boolean quotaStageMadeOffers;
 
   AllocationCycle(AllocatorState state, long now, int cycle) {
@@ -62,9 +64,16 @@ final class AllocationCycle {
   private void stage(Agent[] agents, int count, boolean quotaStage) {
     int stamp = cycle * 2 + (quotaStage ? 1 : 0);
     int unmet = quotaStage ? markMetGuarantees(stamp) : 0;
+    closedRoles = 0;
+    int bulkSkipped = 0;
     for (int a = 0; a < count && (!quotaStage || unmet > 0); a++) {
       Agent agent = agents[a];
       if (!anythingAllocatable(agent)) {
+        continue;
+      }
+      if (closedRoles == state.roleSorter.count() && !agent.hasReservedAvailable) {
+        // No role has room for any alternative: only reserved resources could still go out.
+        bulkSkipped++;
         continue;
       }
       int agentMask = minAllocatable.mask(agent.unreserved);
@@ -113,6 +122,11 @@ final class AllocationCycle {
         }
       }
     }
+    if (bulkSkipped > 0) {
+      for (Role role : state.roleSorter.sort()) {
+        role.skips[role.impossibleReason.ordinal()] += bulkSkipped;
+      }
+    }
   }
 
   /** Stamps the roles whose guarantees are met; returns how many are not. */
@@ -156,7 +170,11 @@ final class AllocationCycle {
       role.impossibleStamp = stamp;
       role.impossible = 0;
     }
+    boolean wasClosed = role.impossible == -1;
     role.impossible |= ~fits;
+    if (!wasClosed && role.impossible == -1) {
+      closedRoles++;
+    }
     role.impossibleReason = lastReason;
   }
 
