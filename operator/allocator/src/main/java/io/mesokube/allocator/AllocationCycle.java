@@ -1,9 +1,7 @@
 package io.mesokube.allocator;
 
-import io.mesokube.allocator.resources.Resource;
 import io.mesokube.allocator.resources.Resources;
 import io.mesokube.allocator.resources.ScalarNames;
-import io.mesokube.allocator.role.RoleName;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,16 +19,13 @@ final class AllocationCycle {
   private final long now;
   private final int cycle;
   private final int kinds = ScalarNames.count();
-  private final long[] cap = new long[kinds];
-  private final long[] candidate = new long[kinds];
-  private final long[] uncapped = new long[kinds];
-  private final long[] reserved = new long[kinds];
   private final long[] scratch = new long[kinds];
   private final long[] rootBefore = new long[kinds];
   private final MinAllocatable minAllocatable;
   private final List<Offer> offers = new ArrayList<>();
+  private final CycleCounters counters;
   private QuotaHeadroom headroom;
-  private SkipReason lastReason;
+  private Candidate candidate;
   // Roles with clients for which every minimum-allocatable alternative is impossible this stage.
   private int closedRoles;
   private boolean quotaStageMadeOffers;
@@ -39,18 +34,14 @@ final class AllocationCycle {
     this.state = state;
     this.now = now;
     this.cycle = cycle;
+    this.counters = new CycleCounters(cycle);
     this.minAllocatable = new MinAllocatable(state.options.minAllocatableResources(), kinds);
   }
 
   /** Runs both stages over the agents, in the given (already shuffled) order. */
   AllocationResult run(Agent[] order, int count, int unavailable) {
-    for (Framework framework : state.frameworks.values()) {
-      for (Client client : framework.clients.values()) {
-        Arrays.fill(client.skips, 0);
-        Arrays.fill(client.role.skips, 0);
-      }
-    }
     headroom = new QuotaHeadroom(state.roles, state.agentList);
+    candidate = new Candidate(kinds, minAllocatable, state.roles, headroom);
     if (headroom.active()) {
       stage(order, count, true);
       quotaStageMadeOffers = !offers.isEmpty();
@@ -58,7 +49,7 @@ final class AllocationCycle {
     stage(order, count, false);
     List<Offer> made = quotaStageMadeOffers ? OfferMerger.merge(offers) : offers;
     return new AllocationResult(
-        made, CycleSummary.build(state, count + unavailable, unavailable, made.size()));
+        made, CycleSummary.build(state, counters, count + unavailable, unavailable, made.size()));
   }
 
   private void stage(Agent[] agents, int count, boolean quotaStage) {
@@ -90,24 +81,24 @@ final class AllocationCycle {
             && !agent.hasReservedAvailable
             && (agentMask & ~role.impossible) == 0) {
           // Every alternative the agent could fill is one the role has no room for any more.
-          role.skip(role.impossibleReason);
+          counters.skip(role, role.impossibleReason, 1);
           continue;
         }
-        if (!computeCandidate(agent, role, guaranteed)) {
+        if (!candidate.compute(agent, role, guaranteed)) {
           noteImpossible(role, guaranteed, stamp);
-          role.skip(lastReason);
+          counters.skip(role, candidate.reason(), 1);
           continue;
         }
         for (Client client : state.frameworkSorter(role).sort()) {
           if (agent.hasGpus && !client.framework.gpuCapable) {
-            client.skip(SkipReason.GPU_WITHHELD);
+            counters.skip(client, SkipReason.GPU_WITHHELD);
             continue;
           }
           if (isFiltered(agent, client, role)) {
-            client.skip(SkipReason.FILTERED);
+            counters.skip(client, SkipReason.FILTERED);
             continue;
           }
-          allocate(client, agent, offerable(agent, role));
+          allocate(client, agent, candidate.resources(agent, role));
           if (quotaStage) {
             unmet -= markMet(client.role, stamp);
           }
@@ -116,7 +107,7 @@ final class AllocationCycle {
           }
           agentMask = minAllocatable.mask(agent.unreserved);
           if ((quotaStage && guaranteed.metStamp == stamp)
-              || !computeCandidate(agent, role, guaranteed)) {
+              || !candidate.compute(agent, role, guaranteed)) {
             continue roles;
           }
         }
@@ -124,7 +115,7 @@ final class AllocationCycle {
     }
     if (bulkSkipped > 0) {
       for (Role role : state.roleSorter.sort()) {
-        role.skips[role.impossibleReason.ordinal()] += bulkSkipped;
+        counters.skip(role, role.impossibleReason, bulkSkipped);
       }
     }
   }
@@ -162,8 +153,8 @@ final class AllocationCycle {
    * impossible until the stage ends.
    */
   private void noteImpossible(Role role, Role guaranteed, int stamp) {
-    int fits = minAllocatable.mask(cap);
-    if (guaranteed != null && !anyGuaranteedRoom(guaranteed)) {
+    int fits = minAllocatable.mask(candidate.cap);
+    if (guaranteed != null && !candidate.anyGuaranteedRoom(guaranteed)) {
       fits = 0;
     }
     if (role.impossibleStamp != stamp) {
@@ -175,7 +166,7 @@ final class AllocationCycle {
     if (!wasClosed && role.impossible == -1) {
       closedRoles++;
     }
-    role.impossibleReason = lastReason;
+    role.impossibleReason = candidate.reason();
   }
 
   /**
@@ -192,75 +183,9 @@ final class AllocationCycle {
       return false;
     }
     if (!agent.hasReservedAvailable) {
-      return refused.coversUnreserved(agent, candidate);
+      return refused.coversUnreserved(agent, candidate.amounts);
     }
-    return refused.refused.contains(offerable(agent, role));
-  }
-
-  /**
-   * Fills {@code cap} (how much of each unreserved scalar the role may take here) and {@code
-   * candidate} (what it would get, reserved included); returns whether that is allocatable.
-   */
-  private boolean computeCandidate(Agent agent, Role role, Role guaranteed) {
-    reservedFor(agent, role);
-    Role root = headroom.active() && guaranteed == null ? RoleTree.quotaRoot(role) : null;
-    boolean hasGuaranteedKind = false;
-    for (int k = 0; k < kinds; k++) {
-      long available = k < agent.unreserved.length ? agent.unreserved[k] : 0;
-      long room;
-      boolean guaranteedKind = guaranteed != null && guaranteed.quota.guarantees().millis(k) > 0;
-      if (guaranteedKind) {
-        room = guaranteed.remainingGuarantee(k);
-      } else {
-        room = headroom.surplus(k);
-        if (root != null) {
-          room = Math.addExact(room, root.remainingGuarantee(k));
-        }
-      }
-      uncapped[k] = Math.min(available, room) + reserved[k];
-      room = Math.min(room, state.roles.limitHeadroom(role, k));
-      cap[k] = room;
-      candidate[k] = Math.min(available, room) + reserved[k];
-      hasGuaranteedKind |= guaranteedKind && candidate[k] > 0;
-    }
-    if (minAllocatable.allows(candidate) && (guaranteed == null || hasGuaranteedKind)) {
-      return true;
-    }
-    lastReason =
-        minAllocatable.allows(uncapped)
-            ? SkipReason.QUOTA_LIMIT
-            : SkipReason.INSUFFICIENT_RESOURCES;
-    return false;
-  }
-
-  private boolean anyGuaranteedRoom(Role guaranteed) {
-    for (int k = 0; k < kinds; k++) {
-      if (guaranteed.quota.guarantees().millis(k) > 0 && cap[k] > 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void reservedFor(Agent agent, Role role) {
-    Arrays.fill(reserved, 0);
-    if (!agent.hasReservedAvailable) {
-      return;
-    }
-    for (Resource r : agent.available.asList()) {
-      if (r.kind() == Resource.Kind.SCALAR
-          && !r.isUnreserved()
-          && RoleName.isSelfOrAncestor(r.reservation().role(), role.path)) {
-        reserved[ScalarNames.indexOf(r.name())] += r.millis();
-      }
-    }
-  }
-
-  /** What the role would be offered on the agent now, per {@code cap}; no allocation role yet. */
-  private Resources offerable(Agent agent, Role role) {
-    Resources base =
-        agent.hasReservedAvailable ? agent.available.allocatableTo(role.path) : agent.available;
-    return base.shrinkUnreservedScalars(cap);
+    return refused.refused.contains(candidate.resources(agent, role));
   }
 
   private boolean anythingAllocatable(Agent agent) {

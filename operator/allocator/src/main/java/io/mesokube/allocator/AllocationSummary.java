@@ -14,7 +14,8 @@ import java.util.Map;
  * @param agentsConsidered agents the cycle looked at
  * @param agentsUnavailable of those, agents skipped for maintenance or unreachability
  * @param offers offers made
- * @param byFramework per framework id, the number of agents passed over for each reason
+ * @param byFramework per framework id, the number of agents it was passed over on for each reason
+ *     other than {@link SkipReason#AGENT_UNAVAILABLE}, which {@link #reasons} adds for everyone
  */
 public record AllocationSummary(
     int agentsConsidered,
@@ -27,9 +28,17 @@ public record AllocationSummary(
     byFramework = Map.copyOf(byFramework);
   }
 
-  /** The reasons a framework was passed over, empty if it never was. */
+  /**
+   * The reasons a framework was passed over, by number of agents; unavailable agents count for
+   * every framework.
+   */
   public Map<SkipReason, Integer> reasons(String frameworkId) {
-    return byFramework.getOrDefault(frameworkId, new EnumMap<>(SkipReason.class));
+    EnumMap<SkipReason, Integer> out = new EnumMap<>(SkipReason.class);
+    out.putAll(byFramework.getOrDefault(frameworkId, Map.of()));
+    if (agentsUnavailable > 0) {
+      out.put(SkipReason.AGENT_UNAVAILABLE, agentsUnavailable);
+    }
+    return out;
   }
 
   /** How many agents a framework was passed over on for one reason. */

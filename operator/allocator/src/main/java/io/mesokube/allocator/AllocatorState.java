@@ -11,8 +11,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything the allocator knows, and the bookkeeping that keeps it consistent: sorters, role
@@ -27,6 +29,8 @@ final class AllocatorState {
   final Map<String, Framework> frameworks = new LinkedHashMap<>();
   final Map<String, Agent> agents = new HashMap<>();
   final List<Agent> agentList = new ArrayList<>();
+  // Clients left out of the sorters (framework inactive or role suppressed), for the summary.
+  final Set<Client> idle = new LinkedHashSet<>();
   private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
   private int nextSlot;
   private ResourceQuantities clusterTotal = ResourceQuantities.EMPTY;
@@ -53,6 +57,7 @@ final class AllocatorState {
     Integer free = freeSlots.poll();
     Client client = new Client(framework, role, free != null ? free : nextSlot++);
     framework.clients.put(rolePath, client);
+    role.members.add(client);
     if (role.clients++ == 0) {
       Sorter<Client> sorter = newSorter(options.frameworkSorter());
       sorter.addTotal(clusterTotal);
@@ -73,6 +78,8 @@ final class AllocatorState {
     Role role = client.role;
     frameworkSorter(role).remove(client.framework.id);
     client.framework.clients.remove(role.path);
+    role.members.remove(client);
+    idle.remove(client);
     if (--role.clients == 0) {
       frameworkSorters.remove(role.path);
       role.frameworks = null;
@@ -86,8 +93,10 @@ final class AllocatorState {
     Sorter<Client> sorter = frameworkSorter(client.role);
     if (client.offerable()) {
       sorter.activate(client.framework.id);
+      idle.remove(client);
     } else {
       sorter.deactivate(client.framework.id);
+      idle.add(client);
     }
   }
 

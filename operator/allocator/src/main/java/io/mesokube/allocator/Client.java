@@ -18,6 +18,7 @@ final class Client {
   boolean suppressed;
   final Map<Agent, Resources> allocations = new HashMap<>();
   final int[] skips = new int[SkipReason.values().length];
+  int countedCycle = -1;
 
   Client(Framework framework, Role role, int slot) {
     this.framework = framework;
@@ -28,9 +29,5 @@ final class Client {
   /** Whether the framework sorter should list this client. */
   boolean offerable() {
     return framework.active && !suppressed;
-  }
-
-  void skip(SkipReason reason) {
-    skips[reason.ordinal()]++;
   }
 }

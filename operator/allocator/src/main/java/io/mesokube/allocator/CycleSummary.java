@@ -4,40 +4,55 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Folds the per-client and per-role counters of one cycle into an {@link AllocationSummary}. */
+/**
+ * Folds the counters of one cycle into an {@link AllocationSummary}: work proportional to the
+ * clients and roles the cycle passed over plus the idle clients, not to all frameworks.
+ */
 final class CycleSummary {
   private CycleSummary() {}
 
   static AllocationSummary build(
-      AllocatorState state, int considered, int unavailable, int offers) {
-    Map<String, Map<SkipReason, Integer>> byFramework = new HashMap<>();
-    for (Framework framework : state.frameworks.values()) {
-      EnumMap<SkipReason, Integer> counts = new EnumMap<>(SkipReason.class);
-      for (Client client : framework.clients.values()) {
-        add(counts, client.skips);
-        add(counts, client.role.skips);
-        int offerable = considered - unavailable;
-        if (!framework.active) {
-          counts.merge(SkipReason.INACTIVE, offerable, Integer::sum);
-        } else if (client.suppressed) {
-          counts.merge(SkipReason.SUPPRESSED, offerable, Integer::sum);
+      AllocatorState state, CycleCounters counters, int considered, int unavailable, int offers) {
+    Map<String, EnumMap<SkipReason, Integer>> byFramework = new HashMap<>();
+    for (Client client : counters.clients) {
+      add(byFramework, client, client.skips, 1);
+    }
+    for (Role role : counters.roles) {
+      for (Client client : role.members) {
+        if (client.offerable()) {
+          add(byFramework, client, role.skips, 1);
         }
       }
-      if (unavailable > 0) {
-        counts.merge(SkipReason.AGENT_UNAVAILABLE, unavailable, Integer::sum);
-      }
-      counts.values().removeIf(v -> v == 0);
-      if (!counts.isEmpty()) {
-        byFramework.put(framework.id, Map.copyOf(counts));
+    }
+    int offerable = considered - unavailable;
+    if (offerable > 0) {
+      for (Client client : state.idle) {
+        SkipReason reason = client.framework.active ? SkipReason.SUPPRESSED : SkipReason.INACTIVE;
+        int[] one = new int[SkipReason.values().length];
+        one[reason.ordinal()] = 1;
+        add(byFramework, client, one, offerable);
       }
     }
-    return new AllocationSummary(considered, unavailable, offers, byFramework);
+    Map<String, Map<SkipReason, Integer>> frozen = new HashMap<>();
+    byFramework.forEach((id, counts) -> frozen.put(id, Map.copyOf(counts)));
+    return new AllocationSummary(considered, unavailable, offers, frozen);
   }
 
-  private static void add(EnumMap<SkipReason, Integer> counts, int[] skips) {
+  private static void add(
+      Map<String, EnumMap<SkipReason, Integer>> byFramework,
+      Client client,
+      int[] skips,
+      int times) {
+    EnumMap<SkipReason, Integer> counts = null;
     for (SkipReason reason : SkipReason.values()) {
-      if (skips[reason.ordinal()] > 0) {
-        counts.merge(reason, skips[reason.ordinal()], Integer::sum);
+      int n = skips[reason.ordinal()] * times;
+      if (n > 0) {
+        if (counts == null) {
+          counts =
+              byFramework.computeIfAbsent(
+                  client.framework.id, k -> new EnumMap<>(SkipReason.class));
+        }
+        counts.merge(reason, n, Integer::sum);
       }
     }
   }

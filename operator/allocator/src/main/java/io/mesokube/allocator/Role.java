@@ -3,7 +3,9 @@ package io.mesokube.allocator;
 import io.mesokube.allocator.resources.ScalarNames;
 import io.mesokube.allocator.role.Quota;
 import io.mesokube.allocator.sorter.Sorter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One node of the {@link RoleTree}.
@@ -22,6 +24,8 @@ final class Role {
   long[] consumed = new long[0];
   Sorter<Client> frameworks;
   final int[] skips = new int[SkipReason.values().length];
+  int countedCycle = -1;
+  final List<Client> members = new ArrayList<>();
   // Per stage of a cycle (stamped): whether the guarantees are met, and which minimum-allocatable
   // alternatives (bit i = alternative i) no longer fit in the role's room. Both are monotone
   // within a stage because allocations only add consumption and use up headroom.
@@ -67,11 +71,6 @@ final class Role {
   /** Guarantee not yet consumed for one resource, floored at zero. */
   long remainingGuarantee(int index) {
     return Math.max(0, quota.guarantees().millis(index) - consumed(index));
-  }
-
-  /** Counts a pass over an agent that applies to every framework of this role. */
-  void skip(SkipReason reason) {
-    skips[reason.ordinal()]++;
   }
 
   boolean isEmpty() {

@@ -126,11 +126,14 @@ abstract class TreeSorter<T> implements Sorter<T> {
           "Weight of '" + path + "' must be positive, got " + weight);
     }
     weights.put(path, weight);
-    for (Node<T> n : new Node[] {leaves.get(path), internals.get(path)}) {
-      if (n != null) {
-        n.weight = weight;
-        changed(n);
-      }
+    setWeight(leaves.get(path), weight);
+    setWeight(internals.get(path), weight);
+  }
+
+  private void setWeight(Node<T> node, double weight) {
+    if (node != null) {
+      node.weight = weight;
+      changed(node);
     }
   }
 
