@@ -73,7 +73,12 @@ final class AllocationState {
       roles.sync(view.rolePolicies());
     }
     frameworks.sync(
-        view.frameworks(), view::frameworkLease, ledger::holdsTasks, pending::containsKey, now);
+        view.frameworks(),
+        view::frameworkLease,
+        ledger::holdsTasks,
+        pending::containsKey,
+        settlement::frameworkRemoved,
+        now);
     if (changed) {
       agents.sync(view.agents(), this::agentRemoved);
       ledger.sync(tasks, allocator, t -> roleOf(t, byId), agents::knows, frameworks::knows);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -40,12 +41,14 @@ final class FrameworkSync {
    *     framework stays (inactive) until its tasks are gone, so their resources stay in use
    * @param hasPendingTasks whether a Managed framework has tasks to place; one without is
    *     suppressed, so that it is not offered what it cannot use
+   * @param removed told of every framework taken out of the allocator
    */
   void sync(
       List<Framework> frameworks,
       BiFunction<String, String, Lease> leases,
       Predicate<String> holdsTasks,
       Predicate<String> hasPendingTasks,
+      Consumer<String> removed,
       Instant now) {
     Set<String> seen = new HashSet<>();
     for (Framework framework : frameworks) {
@@ -77,6 +80,7 @@ final class FrameworkSync {
         if (!holdsTasks.test(id)) {
           allocator.removeFramework(id);
           applied.remove(id);
+          removed.accept(id);
         }
       }
     }

@@ -12,6 +12,7 @@ import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.operator.cluster.ClusterWriter;
 import io.mesokube.operator.config.MesokubeConfig;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class OfferPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(OfferPublisher.class);
+
+  private static final Duration PUBLISH_FAILURE_FILTER = Duration.ofSeconds(5);
 
   private final HierarchicalAllocator allocator;
   private final OfferBook book;
@@ -66,6 +69,7 @@ final class OfferPublisher {
       Framework framework = frameworks.get(offer.frameworkId());
       Agent agent = agentsByName.get(offer.agentId());
       Resources left = offer.resources();
+      Duration refuse = null;
       try {
         if (framework == null || agent == null) {
           continue;
@@ -77,6 +81,9 @@ final class OfferPublisher {
           left = Resources.EMPTY;
         }
       } catch (RuntimeException e) {
+        // Filtered briefly, so that a framework whose offers cannot be written (its namespace is
+        // being deleted, say) is not retried every cycle.
+        refuse = PUBLISH_FAILURE_FILTER;
         LOG.warn(
             "Could not hand out offer of {} to {}: {}",
             offer.agentId(),
@@ -84,7 +91,7 @@ final class OfferPublisher {
             e.toString());
       } finally {
         if (!left.isEmpty()) {
-          allocator.recoverResources(offer.frameworkId(), offer.agentId(), left, null);
+          allocator.recoverResources(offer.frameworkId(), offer.agentId(), left, refuse);
         }
       }
     }

@@ -53,22 +53,12 @@ final class OfferSettlement {
       String key = Keys.of(offer);
       present.add(key);
       seen.add(key);
-      OfferBook.Entry entry = book.get(key);
-      OfferAnswer answer = offer.getSpec().answer();
-      Framework framework =
-          frameworks.get(
-              Keys.framework(offer.getMetadata().getNamespace(), offer.getSpec().framework()));
-      if (entry == null) {
-        stale(offer, answer, framework, tasks, now);
-      } else if (answer != null && answer.type() == OfferAnswer.Type.Decline) {
-        finish(offer, entry, refuse(answer));
-        counters.declined().increment();
-      } else if (answer != null) {
-        accept(offer, entry, answer, framework, tasks, now);
-      } else if (now.isAfter(entry.expiry())) {
-        LOG.debug("Offer {} expired", key);
-        finish(offer, entry, Duration.ZERO);
-        counters.rescinded().increment();
+      try {
+        settle(offer, frameworks, tasks, now);
+      } catch (RuntimeException e) {
+        // One offer's failure (an API error, a framework gone meanwhile) must not stop the
+        // others; it is settled again next cycle.
+        LOG.warn("Could not settle offer {}: {}", key, e.toString());
       }
     }
     for (OfferBook.Entry entry : List.copyOf(book.all())) {
@@ -83,6 +73,32 @@ final class OfferSettlement {
         allocator.recoverResources(entry.frameworkId(), entry.agent(), entry.offered(), null);
       }
     }
+  }
+
+  private void settle(
+      Offer offer, Map<String, Framework> frameworks, List<Task> tasks, Instant now) {
+    OfferBook.Entry entry = book.get(Keys.of(offer));
+    OfferAnswer answer = offer.getSpec().answer();
+    Framework framework =
+        frameworks.get(
+            Keys.framework(offer.getMetadata().getNamespace(), offer.getSpec().framework()));
+    if (entry == null) {
+      stale(offer, answer, framework, tasks, now);
+    } else if (answer != null && answer.type() == OfferAnswer.Type.Decline) {
+      finish(offer, entry, refuse(answer));
+      counters.declined().increment();
+    } else if (answer != null) {
+      accept(offer, entry, answer, framework, tasks, now);
+    } else if (now.isAfter(entry.expiry())) {
+      LOG.debug("Offer {} expired", entry.key());
+      finish(offer, entry, Duration.ZERO);
+      counters.rescinded().increment();
+    }
+  }
+
+  /** Drops the offers of a framework the allocator removed (its allocations went with it). */
+  void frameworkRemoved(String frameworkId) {
+    book.all().removeIf(e -> e.frameworkId().equals(frameworkId));
   }
 
   private void accept(
