@@ -38,12 +38,25 @@ log="$bin/../build.log"
 export GOFLAGS=-mod=mod CGO_ENABLED=0
 start=$SECONDS
 
-build() { # module-dir package output [ldflags]
+build() { # module-dir package output ldflags expected-version
   local t0=$SECONDS
-  echo "control plane: building $3 ($(basename "$2")) ..." >&2
-  if ! (cd "$here/$1" && go build -trimpath -ldflags "-s -w ${4:-}" -o "$bin/.$3.tmp" "$2") >>"$log" 2>&1; then
+  echo "control plane: building $3 from $2 ..." >&2
+  if ! (cd "$here/$1" && go build -trimpath -ldflags "-s -w $4" -o "$bin/.$3.tmp" "$2") >>"$log" 2>&1; then
     echo "build.sh: building $3 from $2 failed; last lines of $log:" >&2
     tail -n 30 "$log" >&2
+    exit 1
+  fi
+  # A binary that does not report the pinned version (a bad -X flag, say) would fail at every
+  # start instead of here.
+  local reported
+  if [[ "$3" == kubectl ]]; then
+    reported="$("$bin/.$3.tmp" version --client 2>&1 | head -n 1 || true)"
+  else
+    reported="$("$bin/.$3.tmp" --version 2>&1 | head -n 1 || true)"
+  fi
+  if [[ "$reported" != *"$5"* ]]; then
+    rm -f "$bin/.$3.tmp"
+    echo "build.sh: $3 reports '$reported', expected version $5" >&2
     exit 1
   fi
   mv -f "$bin/.$3.tmp" "$bin/$3"
@@ -55,8 +68,8 @@ kv=k8s.io/component-base/version
 kflags="-X $kv.gitVersion=$k8s_version -X $kv.gitMajor=1 -X $kv.gitMinor=$minor -X $kv.gitTreeState=clean"
 kflags="$kflags -X $kv.buildDate=1970-01-01T00:00:00Z"
 for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
-  [[ -x "$bin/$b" ]] || build kubernetes "k8s.io/kubernetes/cmd/$b" "$b" "$kflags"
+  [[ -x "$bin/$b" ]] || build kubernetes "k8s.io/kubernetes/cmd/$b" "$b" "$kflags" "$k8s_version"
 done
-[[ -x "$bin/etcd" ]] || build etcd go.etcd.io/etcd/server/v3 etcd
+[[ -x "$bin/etcd" ]] || build etcd go.etcd.io/etcd/server/v3 etcd "" "${etcd_version#v}"
 echo "control plane: Kubernetes $k8s_version and etcd $etcd_version ready in $((SECONDS - start)) s at $bin" >&2
 echo "$bin"
