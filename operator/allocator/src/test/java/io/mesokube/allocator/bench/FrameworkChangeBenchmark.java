@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Mesos) makes the next batch a cycle over every agent; timed: the revive and that batch.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(
     value = 1,

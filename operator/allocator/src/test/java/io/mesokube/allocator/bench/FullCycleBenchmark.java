@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * does the same work: what Mesos' benchmark times per round.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(
     value = 1,

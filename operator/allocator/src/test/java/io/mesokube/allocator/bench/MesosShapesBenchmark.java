@@ -25,13 +25,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Shapes for which Mesos published figures outside the main table: DeclineOffers at 2,000 × 200
- * (MESOS-4694) and 10,000 × 3,000 (Mesos commit 6abe32f), and LargeAndSmallQuota/2: 3,000 agents of
- * {@code cpus:2;mem:2048;disk:2048}, 2,500 roles with a quota of half an agent and 500 with two
- * agents' worth, one framework each (Mesos commits 73033130 and 81e10fc0).
+ * Shapes for which Mesos published figures outside the main table: DeclineOffers at 2,000 × 200 and
+ * 2,000 × 2,000 (MESOS-4694) and 10,000 × 3,000 (Mesos commit 6abe32f), and LargeAndSmallQuota/2:
+ * 3,000 agents of {@code cpus:2;mem:2048;disk:2048}, 2,500 roles with a quota of half an agent and
+ * 500 with two agents' worth, one framework each (Mesos commits 73033130 and 81e10fc0).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(
     value = 1,
@@ -39,7 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class MesosShapesBenchmark {
-  @Param({"DeclineOffers-2000x200", "DeclineOffers-10000x3000", "LargeAndSmallQuota-3000"})
+  @Param({
+    "DeclineOffers-2000x200",
+    "DeclineOffers-2000x2000",
+    "DeclineOffers-10000x3000",
+    "LargeAndSmallQuota-3000"
+  })
   public String shape;
 
   private HierarchicalAllocator allocator;
@@ -51,6 +56,7 @@ public class MesosShapesBenchmark {
     allocator =
         switch (shape) {
           case "DeclineOffers-2000x200" -> Cluster.build(2000, 200, false);
+          case "DeclineOffers-2000x2000" -> Cluster.build(2000, 2000, false);
           case "DeclineOffers-10000x3000" -> Cluster.build(10_000, 3000, false);
           default -> largeAndSmallQuota();
         };
