@@ -2,6 +2,7 @@ package io.mesokube.operator.allocation;
 
 import io.mesokube.allocator.AllocationResult;
 import io.mesokube.allocator.HierarchicalAllocator;
+import io.mesokube.allocator.resources.Resources;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.SchedulerType;
 import io.mesokube.api.v1alpha1.task.Task;
@@ -31,6 +32,12 @@ final class AllocationState {
   /** Cycles between two full allocation passes; the others only visit what changed. */
   private static final int FULL_PASS_EVERY = 5;
 
+  /**
+   * Cycles between two explanations of pending tasks (every 5 s at the default interval): the "why
+   * pending" statuses stay fresh without a write per task and cycle.
+   */
+  private static final int EXPLAIN_EVERY = 25;
+
   private final HierarchicalAllocator allocator;
   private final MesokubeConfig config;
   private final Clock clock;
@@ -41,6 +48,7 @@ final class AllocationState {
   private final OfferBook book = new OfferBook();
   private final OfferSettlement settlement;
   private final OfferPublisher publisher;
+  private final PendingReports pendingReports;
   private int cycles;
 
   AllocationState(
@@ -58,6 +66,7 @@ final class AllocationState {
     this.agents = new AgentSync(allocator);
     this.settlement = new OfferSettlement(allocator, book, ledger, writer, counters);
     this.publisher = new OfferPublisher(allocator, book, ledger, writer, counters, epoch, config);
+    this.pendingReports = new PendingReports(allocator, writer);
   }
 
   /** One cycle; {@code changed} says whether any watched object changed since the last one. */
@@ -84,9 +93,24 @@ final class AllocationState {
       ledger.sync(tasks, allocator, t -> roleOf(t, byId), agents::knows, frameworks::knows);
     }
     settlement.settle(view.offers(), byId, tasks, now);
-    AllocationResult result =
-        cycles++ % FULL_PASS_EVERY == 0 ? allocator.allocate() : allocator.allocatePending();
+    // Explanations need a full pass: an incremental one may visit no agent at all.
+    boolean explain = cycles % EXPLAIN_EVERY == 0;
+    boolean fullPass = explain || cycles % FULL_PASS_EVERY == 0;
+    cycles++;
+    AllocationResult result = fullPass ? allocator.allocate() : allocator.allocatePending();
     publisher.publish(result, byId, view.agents(), pending, now);
+    if (explain) {
+      Map<String, Resources> consumed = new HashMap<>(ledger.heldByRole());
+      book.offeredByRole().forEach((role, r) -> consumed.merge(role, r, Resources::plus));
+      pendingReports.report(
+          pending,
+          byId,
+          view.agents(),
+          agents::knows,
+          result.summary(),
+          new QuotaHeadroom(roles.limits(), consumed),
+          now);
+    }
   }
 
   private void agentRemoved(String agent) {
@@ -116,7 +140,7 @@ final class AllocationState {
           framework != null
               && framework.getSpec().scheduler() == SchedulerType.Managed
               && task.getSpec().agent() == null
-              && task.getStatus() == null
+              && (task.getStatus() == null || task.getStatus().state() == null)
               && !Boolean.TRUE.equals(task.getSpec().kill())
               && task.getMetadata().getDeletionTimestamp() == null;
       if (pending) {

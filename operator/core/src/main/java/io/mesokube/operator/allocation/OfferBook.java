@@ -50,6 +50,15 @@ final class OfferBook {
     entries.values().removeIf(e -> e.agent().equals(agent));
   }
 
+  /** Everything outstanding offers hold, by role. */
+  Map<String, Resources> offeredByRole() {
+    Map<String, Resources> out = new HashMap<>();
+    for (Entry e : entries.values()) {
+      out.merge(e.role(), e.offered(), Resources::plus);
+    }
+    return out;
+  }
+
   int size() {
     return entries.size();
   }

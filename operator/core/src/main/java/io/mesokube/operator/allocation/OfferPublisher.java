@@ -162,6 +162,7 @@ final class OfferPublisher {
                 TaskState.TASK_STAGING,
                 null,
                 "placed on agent " + offer.agentId(),
+                true,
                 now));
       } catch (RuntimeException e) {
         // The binding stands; the agent writes the next status.

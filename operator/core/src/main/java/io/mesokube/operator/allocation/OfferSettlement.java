@@ -140,6 +140,7 @@ final class OfferSettlement {
                 TaskState.TASK_STAGING,
                 null,
                 "launched from offer " + entry.name(),
+                true,
                 now));
       }
       counters.launched().increment();
@@ -203,7 +204,7 @@ final class OfferSettlement {
         Task created = writer.createTask(framework, template.name(), template.labels(), unbound);
         if (created != null && created.getStatus() == null) {
           writer.writeStatus(
-              created, TaskStatuses.first(Keys.of(created), state, reason, message, now));
+              created, TaskStatuses.first(Keys.of(created), state, reason, message, false, now));
         }
       }
     }

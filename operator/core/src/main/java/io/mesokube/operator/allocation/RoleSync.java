@@ -14,6 +14,7 @@ final class RoleSync {
   private final HierarchicalAllocator allocator;
   private final Map<String, Double> weights = new HashMap<>();
   private final Map<String, Quota> quotas = new HashMap<>();
+  private final Map<String, io.mesokube.api.v1alpha1.common.Resources> limits = new HashMap<>();
 
   RoleSync(HierarchicalAllocator allocator) {
     this.allocator = allocator;
@@ -40,8 +41,13 @@ final class RoleSync {
         quotas.remove(role);
       }
     }
+    limits.clear();
     byRole.forEach(
         (role, policy) -> {
+          var stated = policy.getSpec().quota();
+          if (stated != null && stated.limit() != null) {
+            limits.put(role, stated.limit());
+          }
           double weight =
               policy.getSpec().weight() == null ? DEFAULT_WEIGHT : policy.getSpec().weight();
           if (!Double.valueOf(weight).equals(weights.get(role))) {
@@ -64,6 +70,11 @@ final class RoleSync {
             }
           });
     }
+  }
+
+  /** Quota limits by role, as the RolePolicies state them. */
+  Map<String, io.mesokube.api.v1alpha1.common.Resources> limits() {
+    return limits;
   }
 
   private static RolePolicy older(RolePolicy a, RolePolicy b) {

@@ -99,6 +99,15 @@ final class TaskLedger {
     return unplaced;
   }
 
+  /** Everything held by tasks, by role. */
+  Map<String, Resources> heldByRole() {
+    Map<String, Resources> out = new HashMap<>();
+    for (Entry e : entries.values()) {
+      out.merge(e.role, e.held, Resources::plus);
+    }
+    return out;
+  }
+
   /** Forgets the entries on an agent the allocator removed (its allocations went with it). */
   void agentRemoved(String agent) {
     entries.values().removeIf(e -> e.agent.equals(agent));

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.mesokube.api.Mesokube;
+import io.mesokube.api.v1alpha1.common.Condition;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.FrameworkPhase;
 import io.mesokube.api.v1alpha1.offer.Offer;
@@ -75,7 +76,9 @@ class OfferCycleIT {
     if (operator != null) {
       operator.close();
     }
-    controlPlane.kubectl("delete", "agents", "--all", "--wait=false");
+    for (String agent : AGENTS) {
+      controlPlane.kubectl("delete", "agent", agent, "--wait=false");
+    }
   }
 
   @Test
@@ -111,6 +114,81 @@ class OfferCycleIT {
                     t.getSpec().agent(), t.getSpec().resources().cpus(), Double::sum));
     assertThat(cpusByAgent.values()).allSatisfy(cpus -> assertThat(cpus).isLessThanOrEqualTo(4.0));
     assertThat(task(cluster, "huge").getSpec().agent()).as("a task larger than any agent").isNull();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(task(cluster, "huge").getStatus())
+                    .isNotNull()
+                    .extracting(s -> s.conditions())
+                    .asInstanceOf(
+                        org.assertj.core.api.InstanceOfAssertFactories.list(Condition.class))
+                    .singleElement()
+                    .satisfies(
+                        c -> {
+                          assertThat(c.type()).isEqualTo("Scheduled");
+                          assertThat(c.status()).isEqualTo(Condition.Status.False);
+                          assertThat(c.reason()).isEqualTo("LargerThanAnyAgent");
+                          assertThat(c.message())
+                              .contains("agents could ever hold it", "cpus 16.0", "role batch");
+                        }));
+    assertThat(task(cluster, "huge").getStatus().state()).isNull();
+  }
+
+  @Test
+  void aQuotaLimitIsNeverCrossedAndTheWaitingTaskSaysWhy(TestCluster cluster) {
+    String policy = "capped-" + cluster.namespace();
+    Manifests.applyOk(
+        cluster.controlPlane(),
+        null,
+        """
+        apiVersion: mesokube.io/v1alpha1
+        kind: RolePolicy
+        metadata: {name: %s}
+        spec: {role: capped, quota: {limit: {cpus: 1}}}
+        """
+            .formatted(policy));
+    try {
+      Manifests.applyOk(
+          cluster.controlPlane(),
+          cluster.namespace(),
+          framework("capped", "Managed", "capped", 60));
+      for (int i = 0; i < 3; i++) {
+        Manifests.applyOk(
+            cluster.controlPlane(), cluster.namespace(), task("c-" + i, "capped", 0.5, 64, null));
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(tasks(cluster).stream().filter(t -> t.getSpec().agent() != null))
+                    .hasSize(2);
+                Task waiting =
+                    tasks(cluster).stream()
+                        .filter(t -> t.getSpec().agent() == null)
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(waiting.getStatus()).isNotNull();
+                assertThat(waiting.getStatus().conditions())
+                    .singleElement()
+                    .satisfies(
+                        c -> {
+                          assertThat(c.reason()).isEqualTo("QuotaLimitReached");
+                          assertThat(c.message())
+                              .contains("the quota limit of role capped (cpus 1.0)");
+                        });
+              });
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(tasks(cluster).stream().filter(t -> t.getSpec().agent() != null))
+                      .as("the limit of 1 cpu holds two tasks of 0.5")
+                      .hasSize(2));
+    } finally {
+      cluster.controlPlane().kubectl("delete", "rolepolicy", policy, "--wait=false");
+    }
   }
 
   @Test
@@ -118,7 +196,12 @@ class OfferCycleIT {
     Manifests.applyOk(
         cluster.controlPlane(), cluster.namespace(), framework("web", "Offers", "web", 60));
     renewLease(cluster.client(), "web", 30);
-    Offer offer = awaitOffer(cluster, "web");
+    // Earlier tests' tasks may still hold part of an agent: take an offer with room for both.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> offers(cluster, "web").stream().anyMatch(OfferCycleIT::roomForTwo));
+    Offer offer =
+        offers(cluster, "web").stream().filter(OfferCycleIT::roomForTwo).findFirst().orElseThrow();
 
     answer(
         cluster,
@@ -139,6 +222,7 @@ class OfferCycleIT {
                     .contains("web-0", "web-1"));
     for (String name : List.of("web-0", "web-1")) {
       Task task = task(cluster, name);
+      assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_STAGING);
       assertThat(task.getSpec().agent()).isEqualTo(offer.getSpec().agent());
       assertThat(task.getSpec().offer()).isEqualTo(offer.getMetadata().getName());
       assertThat(task.getSpec().role()).isEqualTo("web");
@@ -308,6 +392,11 @@ class OfferCycleIT {
                 .endSpec()
                 .build())
         .serverSideApply();
+  }
+
+  private static boolean roomForTwo(Offer offer) {
+    var r = offer.getSpec().resources();
+    return r.cpus() != null && r.cpus() >= 1.0 && r.mem() != null && r.mem() >= 256;
   }
 
   private static Offer awaitOffer(TestCluster cluster, String framework) {
