@@ -8,6 +8,7 @@ import io.mesokube.api.v1alpha1.framework.SchedulerType;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.operator.cluster.ClusterView;
 import io.mesokube.operator.cluster.ClusterWriter;
+import io.mesokube.operator.cluster.TaskRoles;
 import io.mesokube.operator.config.MesokubeConfig;
 import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
@@ -90,7 +91,7 @@ final class AllocationState {
         now);
     if (changed) {
       agents.sync(view.agents(), this::agentRemoved);
-      ledger.sync(tasks, allocator, t -> roleOf(t, byId), agents::knows, frameworks::knows);
+      ledger.sync(tasks, allocator, t -> TaskRoles.of(t, byId), agents::knows, frameworks::knows);
     }
     settlement.settle(view.offers(), byId, tasks, now);
     // Explanations need a full pass: an incremental one may visit no agent at all.
@@ -116,18 +117,6 @@ final class AllocationState {
   private void agentRemoved(String agent) {
     ledger.agentRemoved(agent);
     book.agentRemoved(agent);
-  }
-
-  /** The role a task's resources count against: its own, or its framework's only role. */
-  static String roleOf(Task task, Map<String, Framework> frameworks) {
-    if (task.getSpec().role() != null) {
-      return task.getSpec().role();
-    }
-    Framework framework = frameworks.get(Keys.framework(task));
-    if (framework == null || framework.getSpec().roles().size() != 1) {
-      return null;
-    }
-    return framework.getSpec().roles().get(0);
   }
 
   /** Unbound, non-terminal tasks of Managed frameworks, oldest first, by framework id. */

@@ -7,6 +7,7 @@ import io.mesokube.api.v1alpha1.common.Condition;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.operator.cluster.ClusterWriter;
+import io.mesokube.operator.cluster.TaskRoles;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class PendingReports {
     pending.forEach(
         (frameworkId, tasks) -> {
           for (Task task : tasks.subList(0, Math.min(tasks.size(), PER_FRAMEWORK))) {
-            String role = AllocationState.roleOf(task, frameworks);
+            String role = TaskRoles.of(task, frameworks);
             if (role == null) {
               continue;
             }

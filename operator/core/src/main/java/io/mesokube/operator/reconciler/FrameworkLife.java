@@ -21,7 +21,17 @@ import java.util.TreeMap;
 record FrameworkLife(
     FrameworkStatus status, boolean tearDown, List<Task> tasksToKill, Duration nextCheck) {
 
-  static FrameworkLife of(Framework framework, Lease lease, List<Task> tasks, Instant now) {
+  /**
+   * @param offered what the framework's outstanding offers hold
+   * @param clusterTotal what all agents offer, for the dominant share
+   */
+  static FrameworkLife of(
+      Framework framework,
+      Lease lease,
+      List<Task> tasks,
+      Resources offered,
+      Resources clusterTotal,
+      Instant now) {
     FrameworkStatus previous = framework.getStatus();
     boolean managed = framework.getSpec().scheduler() == SchedulerType.Managed;
     Instant leaseExpiry = leaseExpiry(lease);
@@ -31,6 +41,12 @@ record FrameworkLife(
     boolean failedOver = since != null && !since.plus(failover).isAfter(now);
     boolean deleting = framework.getMetadata().getDeletionTimestamp() != null;
     List<Task> active = tasks.stream().filter(FrameworkLife::nonTerminal).toList();
+    Resources allocated =
+        ResourceSums.sum(
+            active.stream()
+                .filter(t -> t.getSpec().agent() != null)
+                .map(t -> t.getSpec().resources())
+                .toList());
 
     FrameworkPhase phase;
     if (failedOver || deleting) {
@@ -79,9 +95,9 @@ record FrameworkLife(
             connected,
             registered,
             since == null ? null : since.toString(),
-            allocated(active),
-            previous == null ? null : previous.offered(),
-            previous == null ? null : previous.dominantShare(),
+            allocated,
+            offered,
+            ResourceSums.dominantShare(allocated, clusterTotal),
             counts(tasks),
             conditions);
     boolean tearDown = failedOver || deleting;
@@ -118,28 +134,5 @@ record FrameworkLife(
       }
     }
     return counts.isEmpty() ? null : counts;
-  }
-
-  private static Resources allocated(List<Task> active) {
-    double cpus = 0;
-    double mem = 0;
-    double disk = 0;
-    int gpus = 0;
-    for (Task t : active) {
-      if (t.getSpec().agent() == null) {
-        continue;
-      }
-      Resources r = t.getSpec().resources();
-      cpus += r.cpus() == null ? 0 : r.cpus();
-      mem += r.mem() == null ? 0 : r.mem();
-      disk += r.disk() == null ? 0 : r.disk();
-      gpus += r.gpus() == null ? 0 : r.gpus();
-    }
-    return new Resources(
-        Math.round(cpus * 1000) / 1000.0,
-        mem,
-        disk > 0 ? disk : null,
-        gpus > 0 ? gpus : null,
-        null);
   }
 }

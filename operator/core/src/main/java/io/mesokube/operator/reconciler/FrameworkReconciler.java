@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.mesokube.api.Mesokube;
+import io.mesokube.api.v1alpha1.common.Resources;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.FrameworkStatus;
 import io.mesokube.api.v1alpha1.task.Task;
@@ -70,8 +71,21 @@ public class FrameworkReconciler implements Reconciler<Framework> {
             .filter(t -> namespace.equals(t.getMetadata().getNamespace()))
             .filter(t -> name.equals(t.getSpec().framework()))
             .toList();
+    Resources offered =
+        ResourceSums.sum(
+            view.offers().stream()
+                .filter(o -> namespace.equals(o.getMetadata().getNamespace()))
+                .filter(o -> name.equals(o.getSpec().framework()))
+                .map(o -> o.getSpec().resources())
+                .toList());
     FrameworkLife life =
-        FrameworkLife.of(framework, view.frameworkLease(namespace, name), tasks, clock.instant());
+        FrameworkLife.of(
+            framework,
+            view.frameworkLease(namespace, name),
+            tasks,
+            offered,
+            ResourceSums.clusterTotal(view.agents()),
+            clock.instant());
     if (life.tearDown()) {
       int killed = killer.kill(life.tasksToKill());
       if (killed > 0) {

@@ -13,6 +13,7 @@ import io.mesokube.api.v1alpha1.common.Condition;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.FrameworkPhase;
 import io.mesokube.api.v1alpha1.offer.Offer;
+import io.mesokube.api.v1alpha1.role.RolePolicy;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.e2e.controlplane.ControlPlane;
@@ -186,6 +187,23 @@ class OfferCycleIT {
                   assertThat(tasks(cluster).stream().filter(t -> t.getSpec().agent() != null))
                       .as("the limit of 1 cpu holds two tasks of 0.5")
                       .hasSize(2));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                var status =
+                    cluster.client().resources(RolePolicy.class).withName(policy).get().getStatus();
+                assertThat(status).isNotNull();
+                assertThat(status.allocated().cpus()).isEqualTo(1.0);
+                assertThat(status.frameworks()).isEqualTo(1);
+                assertThat(status.dominantShare()).isGreaterThan(0.0);
+                assertThat(status.conditions())
+                    .anySatisfy(
+                        c -> {
+                          assertThat(c.type()).isEqualTo("Valid");
+                          assertThat(c.status()).isEqualTo(Condition.Status.True);
+                        });
+              });
     } finally {
       cluster.controlPlane().kubectl("delete", "rolepolicy", policy, "--wait=false");
     }
