@@ -91,12 +91,12 @@ public class MesosShapesBenchmark {
     previous = List.of();
   }
 
-  /** The timed cycle; {@code cpu} adds the thread's CPU time of it. */
+  /** The timed cycle; {@code cpu} records its CPU time and offers. */
   @Benchmark
-  public AllocationResult allocate(CpuTime cpu) {
+  public AllocationResult allocate(CycleStats cpu) {
     cpu.start();
     AllocationResult result = allocator.allocate();
-    cpu.stop();
+    cpu.stop(result.offers().size());
     previous = result.offers();
     return result;
   }

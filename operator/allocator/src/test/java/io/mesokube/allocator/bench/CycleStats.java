@@ -9,14 +9,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * CPU time of the benchmark thread per cycle, next to JMH's wall time: on a shared 2-core machine
- * other processes stretch wall time, while thread CPU time stays close to the work done. JMH
- * reports the two counters summed per iteration; CPU ms per cycle is {@code cpuMicros / cycles /
- * 1000}.
+ * CPU time of the benchmark thread and offers made, per cycle, next to JMH's wall time: on a shared
+ * 2-core machine other processes stretch wall time, while thread CPU time stays close to the work
+ * done. JMH reports the counters summed over the iterations; CPU ms per cycle is {@code cpuMicros /
+ * cycles / 1000}, offers per cycle {@code offers / cycles}.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)
-public class CpuTime {
+public class CycleStats {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** Thread CPU time spent in timed cycles, in microseconds. */
@@ -25,6 +25,9 @@ public class CpuTime {
   /** Timed cycles. */
   public long cycles;
 
+  /** Offers made by the timed cycles. */
+  public long offers;
+
   private long started;
 
   /** Clears the counters for a new iteration. */
@@ -32,14 +35,16 @@ public class CpuTime {
   public void reset() {
     cpuMicros = 0;
     cycles = 0;
+    offers = 0;
   }
 
   void start() {
     started = THREADS.getCurrentThreadCpuTime();
   }
 
-  void stop() {
+  void stop(int offersMade) {
     cpuMicros += (THREADS.getCurrentThreadCpuTime() - started) / 1000;
     cycles++;
+    offers += offersMade;
   }
 }
