@@ -31,7 +31,23 @@ final class OfferSettlement {
   private final TaskLedger ledger;
   private final ClusterWriter writer;
   private final AllocationState.Counters counters;
+
+  /**
+   * Time a cycle may spend on offers of an earlier leader. After a failover, settling the accepts
+   * that leader left (a TASK_DROPPED task per launch) costs two writes per task; done all at once
+   * it would hold back this leader's first offers for seconds. What the budget leaves waits for the
+   * next cycle: such offers hold nothing in this leader's allocator.
+   */
+  private static final Duration STALE_BUDGET = Duration.ofMillis(100);
+
+  /** Offers the informer has shown, of those in the book. */
   private final Set<String> seen = new HashSet<>();
+
+  /**
+   * Offers this leader settled and deleted that the informer may still show for a moment; not to be
+   * taken for an earlier leader's offers (and their accepts dropped) meanwhile.
+   */
+  private final Set<String> settled = new HashSet<>();
 
   OfferSettlement(
       HierarchicalAllocator allocator,
@@ -49,9 +65,14 @@ final class OfferSettlement {
   void settle(
       List<Offer> offers, Map<String, Framework> frameworks, List<Task> tasks, Instant now) {
     Set<String> present = new HashSet<>();
+    long staleDeadline = System.nanoTime() + STALE_BUDGET.toNanos();
     for (Offer offer : offers) {
       String key = Keys.of(offer);
       present.add(key);
+      boolean stale = book.get(key) == null;
+      if (stale && (settled.contains(key) || System.nanoTime() > staleDeadline)) {
+        continue;
+      }
       seen.add(key);
       try {
         settle(offer, frameworks, tasks, now);
@@ -61,6 +82,7 @@ final class OfferSettlement {
         LOG.warn("Could not settle offer {}: {}", key, e.toString());
       }
     }
+    settled.retainAll(present);
     for (OfferBook.Entry entry : List.copyOf(book.all())) {
       boolean vanished = seen.contains(entry.key()) && !present.contains(entry.key());
       boolean neverSeen = !seen.contains(entry.key()) && now.isAfter(entry.expiry());
@@ -73,6 +95,7 @@ final class OfferSettlement {
         allocator.recoverResources(entry.frameworkId(), entry.agent(), entry.offered(), null);
       }
     }
+    seen.removeIf(key -> book.get(key) == null);
   }
 
   private void settle(
@@ -147,6 +170,7 @@ final class OfferSettlement {
     }
     writer.deleteOffer(entry.namespace(), entry.name());
     book.remove(entry.key());
+    settled.add(entry.key());
     allocator.recoverResources(entry.frameworkId(), entry.agent(), plan.unused(), refuse(answer));
     counters.accepted().increment();
   }
@@ -213,6 +237,7 @@ final class OfferSettlement {
   private void finish(Offer offer, OfferBook.Entry entry, Duration refuse) {
     writer.deleteOffer(entry.namespace(), entry.name());
     book.remove(entry.key());
+    settled.add(entry.key());
     allocator.recoverResources(entry.frameworkId(), entry.agent(), entry.offered(), refuse);
   }
 

@@ -92,19 +92,36 @@ public class ClusterWriter {
     }
   }
 
-  /** Writes a Task's status through the status subresource. */
+  /**
+   * Writes a Task's status through the status subresource, as computed from {@code task}: only if
+   * the Task is still at {@code task}'s resourceVersion. The operator writes a status only before
+   * the agent takes over (TASK_STAGING, a refused launch, why a task waits); were the agent's
+   * TASK_RUNNING already written, a merge patch without that guard would set the task back to
+   * TASK_STAGING.
+   *
+   * @return the updated task, or null if the Task changed since {@code task} (its newer state
+   *     stands; a later cycle decides again from it if there is anything left to write)
+   */
   public Task writeStatus(Task task, TaskStatus status) {
     Task patch = new Task();
     patch.setMetadata(
         new ObjectMetaBuilder()
             .withName(task.getMetadata().getName())
             .withNamespace(task.getMetadata().getNamespace())
+            .withResourceVersion(task.getMetadata().getResourceVersion())
             .build());
     patch.setStatus(status);
-    return client
-        .resource(patch)
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE));
+    try {
+      return client
+          .resource(patch)
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   /** Binds an unbound Task to an agent (spec.agent), as the scheduler binds a pod to a node. */
