@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -242,6 +244,28 @@ class RbacIT {
         () -> operatorClient.leases().inNamespace(ns).resource(schedulerLease("kept")).create());
     assertForbidden(
         () -> operatorClient.leases().inNamespace(SYSTEM).withName("some-other-lease").get());
+    assertThat(canI(cluster, "patch", "rolepolicies.mesokube.io", "--subresource=status")).isTrue();
+    assertThat(canI(cluster, "patch", "agents.mesokube.io", "--subresource=status")).isFalse();
+    assertThat(canI(cluster, "update", "tasks.mesokube.io", "--subresource=status")).isFalse();
+    assertThat(canI(cluster, "create", "events.events.k8s.io", "--namespace=" + ns)).isTrue();
+    assertForbidden(
+        () ->
+            operatorClient
+                .v1()
+                .events()
+                .inNamespace(ns)
+                .resource(
+                    new EventBuilder()
+                        .withNewMetadata()
+                        .withName("core-v1")
+                        .endMetadata()
+                        .withNewInvolvedObject()
+                        .withKind("Framework")
+                        .withName("kept")
+                        .withNamespace(ns)
+                        .endInvolvedObject()
+                        .build())
+                .create());
 
     KubectlResult rules =
         cluster
@@ -301,6 +325,16 @@ class RbacIT {
                   .as("no resource name in a tag")
                   .noneMatch(l -> l.contains(cluster.namespace()) || l.contains("gauged"));
             });
+  }
+
+  /** {@code kubectl auth can-i} as the operator's ServiceAccount (admin impersonating it). */
+  private static boolean canI(TestCluster cluster, String verb, String resource, String... flags) {
+    List<String> args = new ArrayList<>(List.of("auth", "can-i", verb, resource));
+    args.addAll(List.of(flags));
+    args.add("--as=" + OPERATOR_USER);
+    KubectlResult answer = cluster.controlPlane().kubectl(args.toArray(String[]::new));
+    assertThat(answer.stdout().strip()).as(answer.stderr()).isIn("yes", "no");
+    return answer.stdout().strip().equals("yes");
   }
 
   private static boolean pending(Task task) {
