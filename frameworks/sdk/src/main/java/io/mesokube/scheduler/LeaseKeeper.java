@@ -62,6 +62,8 @@ final class LeaseKeeper implements AutoCloseable {
                     .unstarted(r));
   }
 
+  private static final int TAKE_ATTEMPTS = 10;
+
   /** Takes the Lease now (creating it, owned by the Framework, if missing), then renews it. */
   void start(OwnerReference owner) {
     lease = take(owner);
@@ -80,7 +82,24 @@ final class LeaseKeeper implements AutoCloseable {
     return lease;
   }
 
+  /**
+   * Takes the Lease, retrying when a write races with the current holder's renewal (a conflict):
+   * the newest instance wins, as in a Mesos scheduler failover.
+   */
   private Lease take(OwnerReference owner) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return takeOnce(owner);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= TAKE_ATTEMPTS) {
+          throw e;
+        }
+        LOG.debug("framework {}: Lease changed while taking it; retrying", config.frameworkName());
+      }
+    }
+  }
+
+  private Lease takeOnce(OwnerReference owner) {
     var leases = leases();
     var now = now();
     var existing = leases.withName(config.leaseName()).get();

@@ -240,6 +240,7 @@ class OfferCycleIT {
                     .contains("web-0", "web-1"));
     for (String name : List.of("web-0", "web-1")) {
       Task task = task(cluster, name);
+      assertThat(task.getStatus()).isNotNull();
       assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_STAGING);
       assertThat(task.getSpec().agent()).isEqualTo(offer.getSpec().agent());
       assertThat(task.getSpec().offer()).isEqualTo(offer.getMetadata().getName());
@@ -340,6 +341,7 @@ class OfferCycleIT {
             () -> {
               Task task = task(cluster, "too-big");
               assertThat(task).isNotNull();
+              assertThat(task.getStatus()).isNotNull();
               assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
               assertThat(task.getStatus().reason()).isEqualTo("REASON_TASK_INVALID");
               assertThat(task.getStatus().message())
