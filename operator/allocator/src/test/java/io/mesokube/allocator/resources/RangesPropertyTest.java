@@ -34,6 +34,12 @@ class RangesPropertyTest {
     assertThat(ra.add(rb).size()).isEqualTo(union.cardinality());
     BitSet inter = (BitSet) bitsA.clone();
     inter.and(bitsB);
+    Ranges intersection = ra.intersect(rb);
+    assertThat(intersection.size()).isEqualTo(inter.cardinality());
+    assertThat(ra.contains(intersection)).isTrue();
+    assertThat(rb.contains(intersection)).isTrue();
+    long[] pairs = ra.toPairs();
+    assertThat(Ranges.of(pairs)).isEqualTo(ra);
     boolean bInA = inter.equals(bitsB);
     assertThat(ra.contains(rb)).isEqualTo(bInA);
     if (bInA) {
