@@ -80,10 +80,6 @@ public final class Resource {
         null);
   }
 
-  static Resource scalarMillis(String name, long millis) {
-    return new Resource(name, Kind.SCALAR, millis, null, null, null, null);
-  }
-
   private static void validateName(String name) {
     if (name == null || name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
       throw new IllegalArgumentException("Invalid resource name '" + name + "'");
