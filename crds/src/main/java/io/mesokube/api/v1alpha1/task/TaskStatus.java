@@ -19,7 +19,10 @@ import java.util.List;
     messageExpression = "'task is already in terminal state ' + oldSelf.state")
 public record TaskStatus(
     @JsonPropertyDescription("The spec generation this status describes.") Long observedGeneration,
-    @JsonPropertyDescription("Mesos task state.") TaskState state,
+    @JsonPropertyDescription(
+            "Mesos task state. Absent on a bound task: TASK_STAGING, until its agent reports"
+                + " (the operator leaves the first write to the agent).")
+        TaskState state,
     @JsonPropertyDescription("Mesos reason for the state, e.g. REASON_CONTAINER_LIMITATION_MEMORY.")
         @Pattern(Patterns.REASON)
         @Size(max = 128)

@@ -91,7 +91,8 @@ final class AllocationState {
         now);
     if (changed) {
       agents.sync(view.agents(), this::agentRemoved);
-      ledger.sync(tasks, allocator, t -> TaskRoles.of(t, byId), agents::knows, frameworks::knows);
+      ledger.sync(
+          tasks, allocator, t -> TaskRoles.of(t, byId), agents::knows, frameworks::knows, now);
     }
     settlement.settle(view.offers(), byId, tasks, now);
     // Explanations need a full pass: an incremental one may visit no agent at all.

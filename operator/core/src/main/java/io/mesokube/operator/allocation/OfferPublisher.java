@@ -9,7 +9,6 @@ import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.SchedulerType;
 import io.mesokube.api.v1alpha1.offer.OfferSpec;
 import io.mesokube.api.v1alpha1.task.Task;
-import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.operator.cluster.ClusterWriter;
 import io.mesokube.operator.config.MesokubeConfig;
 import java.time.Duration;
@@ -152,21 +151,17 @@ final class OfferPublisher {
       pool = pool.minus(held.get());
       ledger.enter(
           bound.getMetadata().getUid(),
-          new TaskLedger.Entry(offer.frameworkId(), offer.agentId(), role, held.get()));
+          new TaskLedger.Entry(offer.frameworkId(), offer.agentId(), role, held.get()),
+          now);
       counters.launched().increment();
-      try {
-        writer.writeStatus(
-            bound,
-            TaskStatuses.first(
-                Keys.of(bound),
-                TaskState.TASK_STAGING,
-                null,
-                "placed on agent " + offer.agentId(),
-                true,
-                now));
-      } catch (RuntimeException e) {
-        // The binding stands; the agent writes the next status.
-        LOG.warn("Could not write TASK_STAGING of {}: {}", Keys.of(bound), e.toString());
+      if (task.getStatus() != null) {
+        // Only a task that was told why it waited needs a write now (Scheduled=True); others stay
+        // without status, which means TASK_STAGING, until their agent reports.
+        try {
+          writer.writeStatus(bound, TaskStatuses.scheduled(bound, offer.agentId(), now));
+        } catch (RuntimeException e) {
+          LOG.warn("Could not mark {} scheduled: {}", Keys.of(bound), e.toString());
+        }
       }
     }
     return pool;

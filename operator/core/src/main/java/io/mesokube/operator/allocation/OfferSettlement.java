@@ -152,20 +152,12 @@ final class OfferSettlement {
       if (created == null) {
         throw new IllegalStateException("task name " + launch.template().name() + " was taken");
       }
+      // No TASK_STAGING write: a bound task without a state is staging until its agent reports
+      // (Mesos' master does not send TASK_STAGING either); that saves one write per task.
       ledger.enter(
           created.getMetadata().getUid(),
-          new TaskLedger.Entry(entry.frameworkId(), entry.agent(), entry.role(), launch.held()));
-      if (created.getStatus() == null) {
-        writer.writeStatus(
-            created,
-            TaskStatuses.first(
-                Keys.of(created),
-                TaskState.TASK_STAGING,
-                null,
-                "launched from offer " + entry.name(),
-                true,
-                now));
-      }
+          new TaskLedger.Entry(entry.frameworkId(), entry.agent(), entry.role(), launch.held()),
+          now);
       counters.launched().increment();
     }
     writer.deleteOffer(entry.namespace(), entry.name());
@@ -228,7 +220,7 @@ final class OfferSettlement {
         Task created = writer.createTask(framework, template.name(), template.labels(), unbound);
         if (created != null && created.getStatus() == null) {
           writer.writeStatus(
-              created, TaskStatuses.first(Keys.of(created), state, reason, message, false, now));
+              created, TaskStatuses.refused(Keys.of(created), state, reason, message, now));
         }
       }
     }

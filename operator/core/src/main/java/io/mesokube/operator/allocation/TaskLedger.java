@@ -4,6 +4,8 @@ import io.mesokube.allocator.HierarchicalAllocator;
 import io.mesokube.allocator.resources.Resources;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,11 +25,20 @@ final class TaskLedger {
   /** What one task holds. */
   record Entry(String frameworkId, String agent, String role, Resources held) {}
 
-  private final Map<String, Entry> entries = new HashMap<>();
+  /**
+   * How long an entry the loop made itself waits for the informer cache to show its task bound:
+   * until then a task missing from the cache, or shown unbound, is the cache lagging behind the
+   * loop's own write, not a task that went away.
+   */
+  static final Duration UNSEEN_GRACE = Duration.ofSeconds(60);
 
-  /** Enters a task the loop bound itself, by uid. */
-  void enter(String uid, Entry entry) {
+  private final Map<String, Entry> entries = new HashMap<>();
+  private final Map<String, Instant> unseenSince = new HashMap<>();
+
+  /** Enters a task the loop bound itself, by uid, before the cache shows it bound. */
+  void enter(String uid, Entry entry, Instant now) {
     entries.put(uid, entry);
+    unseenSince.put(uid, now);
   }
 
   /** Whether any task of the framework is entered. */
@@ -59,11 +70,15 @@ final class TaskLedger {
       HierarchicalAllocator allocator,
       java.util.function.Function<Task, String> role,
       java.util.function.Predicate<String> knownAgent,
-      java.util.function.Predicate<String> knownFramework) {
+      java.util.function.Predicate<String> knownFramework,
+      Instant now) {
     Set<String> alive = new HashSet<>();
     Set<String> unplaced = new HashSet<>();
     for (Task task : tasks) {
       String uid = task.getMetadata().getUid();
+      if (task.getSpec().agent() != null) {
+        unseenSince.remove(uid);
+      }
       if (!active(task)) {
         continue;
       }
@@ -89,7 +104,10 @@ final class TaskLedger {
       }
     }
     for (String uid : Set.copyOf(entries.keySet())) {
-      if (!alive.contains(uid)) {
+      Instant since = unseenSince.get(uid);
+      boolean lagging = since != null && now.isBefore(since.plus(UNSEEN_GRACE));
+      if (!alive.contains(uid) && !lagging) {
+        unseenSince.remove(uid);
         Entry gone = entries.remove(uid);
         if (knownAgent.test(gone.agent)) {
           allocator.recoverResources(gone.frameworkId, gone.agent, gone.held, null);
@@ -110,7 +128,12 @@ final class TaskLedger {
 
   /** Forgets the entries on an agent the allocator removed (its allocations went with it). */
   void agentRemoved(String agent) {
-    entries.values().removeIf(e -> e.agent.equals(agent));
+    for (String uid : Set.copyOf(entries.keySet())) {
+      if (entries.get(uid).agent.equals(agent)) {
+        entries.remove(uid);
+        unseenSince.remove(uid);
+      }
+    }
   }
 
   /** What each framework holds on an agent, for re-adding the agent to the allocator. */

@@ -16,20 +16,14 @@ final class TaskStatuses {
   static final String SCHEDULED = "Scheduled";
 
   /**
-   * A task's first state, with itself as the only history entry, and a Scheduled condition: true
-   * once bound, false (with why) otherwise.
+   * The terminal status of a task refused before launch (TASK_ERROR, TASK_DROPPED): the state,
+   * itself as the only history entry, and Scheduled=False.
    */
-  static TaskStatus first(
-      String taskId, TaskState state, String reason, String message, boolean bound, Instant now) {
+  static TaskStatus refused(
+      String taskId, TaskState state, String reason, String message, Instant now) {
     String time = now.toString();
     Condition scheduled =
-        new Condition(
-            SCHEDULED,
-            bound ? Condition.Status.True : Condition.Status.False,
-            null,
-            time,
-            bound ? "Bound" : "NotLaunched",
-            message);
+        new Condition(SCHEDULED, Condition.Status.False, null, time, "NotLaunched", message);
     return new TaskStatus(
         null,
         state,
@@ -40,8 +34,33 @@ final class TaskStatuses {
         null,
         null,
         null,
-        state.isTerminal() ? time : null,
+        time,
         List.of(new TaskStatusEntry(state, reason, message, time)),
+        List.of(scheduled));
+  }
+
+  /** The status of a task just bound after it waited: Scheduled=True, no state yet. */
+  static TaskStatus scheduled(Task task, String agent, Instant now) {
+    Condition scheduled =
+        new Condition(
+            SCHEDULED,
+            Condition.Status.True,
+            task.getMetadata().getGeneration(),
+            now.toString(),
+            "Bound",
+            "placed on agent " + agent);
+    return new TaskStatus(
+        task.getMetadata().getGeneration(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
         List.of(scheduled));
   }
 

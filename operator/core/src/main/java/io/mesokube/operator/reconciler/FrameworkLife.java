@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -106,6 +107,28 @@ record FrameworkLife(
             ? active.stream().filter(t -> !Boolean.TRUE.equals(t.getSpec().kill())).toList()
             : List.of();
     return new FrameworkLife(status, tearDown, toKill, next);
+  }
+
+  /** Whether two statuses differ only in task counts and resource usage. */
+  static boolean onlyUsageChanged(FrameworkStatus before, FrameworkStatus after) {
+    return before != null
+        && after != null
+        && Objects.equals(withoutUsage(before), withoutUsage(after));
+  }
+
+  private static FrameworkStatus withoutUsage(FrameworkStatus s) {
+    return new FrameworkStatus(
+        s.observedGeneration(),
+        s.phase(),
+        s.frameworkId(),
+        s.connected(),
+        s.registeredTime(),
+        s.disconnectedTime(),
+        null,
+        null,
+        null,
+        null,
+        s.conditions());
   }
 
   static boolean nonTerminal(Task task) {

@@ -19,8 +19,11 @@ import io.mesokube.operator.cluster.ClusterView;
 import io.mesokube.operator.cluster.Events;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Registers frameworks and follows their lives: framework id, scheduler connection through its
@@ -28,10 +31,13 @@ import java.util.Set;
  */
 @ControllerConfiguration(name = "framework")
 public class FrameworkReconciler implements Reconciler<Framework> {
+  static final Duration USAGE_REFRESH = Duration.ofSeconds(5);
+
   private final ClusterView view;
   private final Events events;
   private final TaskKiller killer;
   private final Clock clock = Clock.systemUTC();
+  private final Map<String, Instant> lastUsageWrite = new ConcurrentHashMap<>();
 
   FrameworkReconciler(ClusterView view, Events events, TaskKiller killer) {
     this.view = view;
@@ -101,17 +107,27 @@ public class FrameworkReconciler implements Reconciler<Framework> {
       }
     }
     FrameworkStatus status = life.status();
+    String key = namespace + "/" + name;
+    Instant now = clock.instant();
     UpdateControl<Framework> control;
+    Duration wait = life.nextCheck();
     if (status.equals(framework.getStatus())) {
       control = UpdateControl.noUpdate();
+    } else if (FrameworkLife.onlyUsageChanged(framework.getStatus(), status)
+        && now.isBefore(lastUsageWrite.getOrDefault(key, Instant.MIN).plus(USAGE_REFRESH))) {
+      // Task counts and usage change with every task; written at most every USAGE_REFRESH
+      // so that a busy framework costs the API server a bounded number of status writes.
+      control = UpdateControl.noUpdate();
+      Duration rest = Duration.between(now, lastUsageWrite.get(key).plus(USAGE_REFRESH));
+      wait = wait == null || rest.compareTo(wait) < 0 ? rest : wait;
     } else {
       if (framework.getStatus() == null || framework.getStatus().phase() != status.phase()) {
         events.record(framework, false, "Phase" + status.phase(), "framework is " + status.phase());
       }
+      lastUsageWrite.put(key, now);
       framework.setStatus(status);
       control = UpdateControl.patchStatus(framework);
     }
-    Duration wait = life.nextCheck();
     return wait == null ? control : control.rescheduleAfter(wait);
   }
 }
