@@ -88,18 +88,8 @@ final class AgentOps {
    * available on the agent.
    */
   void addAllocation(String frameworkId, String agentId, Resources resources) {
-    Framework framework = state.frameworks.get(frameworkId);
-    if (framework == null) {
-      throw new IllegalArgumentException("Unknown framework '" + frameworkId + "'");
-    }
     Agent agent = agent(agentId);
-    Map<Client, Resources> byClient = new LinkedHashMap<>();
-    for (Resource r : resources.asList()) {
-      if (r.allocationRole() == null) {
-        throw new IllegalArgumentException("Allocated resource " + r + " has no allocation role");
-      }
-      byClient.merge(framework.client(r.allocationRole()), Resources.of(r), Resources::plus);
-    }
+    Map<Client, Resources> byClient = byClient(frameworkId, resources, "Allocated");
     if (!agent.available.contains(resources.unallocated())) {
       throw new IllegalArgumentException(
           "Agent '" + agentId + "' does not have " + resources + " available");
@@ -109,19 +99,25 @@ final class AgentOps {
     }
   }
 
-  void recover(String frameworkId, String agentId, Resources resources, Duration refuse, long now) {
+  /** Groups resources by the framework's client for each one's allocation role. */
+  private Map<Client, Resources> byClient(String frameworkId, Resources resources, String what) {
     Framework framework = state.frameworks.get(frameworkId);
     if (framework == null) {
       throw new IllegalArgumentException("Unknown framework '" + frameworkId + "'");
     }
-    Agent agent = agent(agentId);
     Map<Client, Resources> byClient = new LinkedHashMap<>();
     for (Resource r : resources.asList()) {
       if (r.allocationRole() == null) {
-        throw new IllegalArgumentException("Recovered resource " + r + " has no allocation role");
+        throw new IllegalArgumentException(what + " resource " + r + " has no allocation role");
       }
       byClient.merge(framework.client(r.allocationRole()), Resources.of(r), Resources::plus);
     }
+    return byClient;
+  }
+
+  void recover(String frameworkId, String agentId, Resources resources, Duration refuse, long now) {
+    Map<Client, Resources> byClient = byClient(frameworkId, resources, "Recovered");
+    Agent agent = agent(agentId);
     for (Map.Entry<Client, Resources> e : byClient.entrySet()) {
       Resources held = e.getKey().allocations.getOrDefault(agent, Resources.EMPTY);
       if (!held.contains(e.getValue())) {

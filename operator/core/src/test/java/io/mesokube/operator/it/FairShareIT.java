@@ -3,7 +3,6 @@ package io.mesokube.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mesokube.api.v1alpha1.common.Resources;
 import io.mesokube.api.v1alpha1.task.Task;
@@ -97,15 +96,7 @@ class FairShareIT {
 
   private static OperatorProcess operator(TestCluster cluster) throws IOException {
     try (KubernetesClient client = cluster.controlPlane().newClient()) {
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName("mesokube-system")
-                  .endMetadata()
-                  .build())
-          .serverSideApply();
+      OperatorLease.ensureNamespace(client);
     }
     return OperatorProcess.start(
         cluster.controlPlane().kubeconfig(),

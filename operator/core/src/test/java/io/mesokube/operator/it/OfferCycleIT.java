@@ -3,7 +3,6 @@ package io.mesokube.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -43,15 +42,7 @@ class OfferCycleIT {
   @BeforeAll
   static void startOperator(ControlPlane controlPlane) throws IOException {
     try (KubernetesClient client = controlPlane.newClient()) {
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName("mesokube-system")
-                  .endMetadata()
-                  .build())
-          .serverSideApply();
+      OperatorLease.ensureNamespace(client);
       for (String agent : AGENTS) {
         Manifests.applyOk(
             controlPlane,

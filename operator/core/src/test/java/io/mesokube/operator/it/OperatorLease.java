@@ -49,12 +49,17 @@ final class OperatorLease implements AutoCloseable {
 
   /** Creates the Lease's namespace if needed and starts watching. */
   static OperatorLease watch(KubernetesClient client) {
+    ensureNamespace(client);
+    return new OperatorLease(client);
+  }
+
+  /** Creates the namespace of the operator's Lease ({@code mesokube-system}) if needed. */
+  static void ensureNamespace(KubernetesClient client) {
     client
         .namespaces()
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .serverSideApply();
-    return new OperatorLease(client);
   }
 
   /** The current holder, or null. */
