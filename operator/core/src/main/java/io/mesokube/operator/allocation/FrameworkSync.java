@@ -17,17 +17,22 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the allocator's frameworks equal to the Framework objects: added, updated, (de)activated by
  * scheduler liveness, suppressed by spec, and removed once they hold no task.
  */
 final class FrameworkSync {
+  private static final Logger LOG = LoggerFactory.getLogger(FrameworkSync.class);
+
   /** What was last applied for a framework. */
   private record Applied(FrameworkInfo info, Set<String> suppressed, boolean active) {}
 
   private final HierarchicalAllocator allocator;
   private final Map<String, Applied> applied = new HashMap<>();
+  private final Set<String> refused = new HashSet<>();
 
   FrameworkSync(HierarchicalAllocator allocator) {
     this.allocator = allocator;
@@ -54,23 +59,17 @@ final class FrameworkSync {
     for (Framework framework : frameworks) {
       String id = Keys.of(framework);
       seen.add(id);
-      boolean deleting = framework.getMetadata().getDeletionTimestamp() != null;
-      Applied next = desired(framework, leases, now, deleting, hasPendingTasks.test(id));
-      Applied previous = applied.get(id);
-      if (previous == null) {
-        allocator.addFramework(info(framework, id), Map.of(), next.active, next.suppressed);
-      } else if (!previous.info.equals(next.info) || !previous.suppressed.equals(next.suppressed)) {
-        allocator.updateFramework(next.info, next.suppressed);
-      }
-      if (previous != null && previous.active != next.active) {
-        if (next.active) {
-          allocator.activateFramework(id);
-        } else {
-          allocator.deactivateFramework(id);
+      try {
+        apply(framework, id, leases, hasPendingTasks.test(id), now);
+      } catch (IllegalArgumentException e) {
+        // A framework the allocator refuses (a role its rules reject, say) is left out of
+        // allocation; it must not stop the cycle for every other framework.
+        if (refused.add(id)) {
+          LOG.warn("Framework {} is not offered resources: {}", id, e.getMessage());
         }
       }
-      applied.put(id, next);
     }
+    refused.retainAll(seen);
     for (String id : Set.copyOf(applied.keySet())) {
       if (!seen.contains(id)) {
         if (applied.get(id).active) {
@@ -84,6 +83,30 @@ final class FrameworkSync {
         }
       }
     }
+  }
+
+  private void apply(
+      Framework framework,
+      String id,
+      BiFunction<String, String, Lease> leases,
+      boolean hasPendingTasks,
+      Instant now) {
+    boolean deleting = framework.getMetadata().getDeletionTimestamp() != null;
+    Applied next = desired(framework, leases, now, deleting, hasPendingTasks);
+    Applied previous = applied.get(id);
+    if (previous == null) {
+      allocator.addFramework(info(framework, id), Map.of(), next.active, next.suppressed);
+    } else if (!previous.info.equals(next.info) || !previous.suppressed.equals(next.suppressed)) {
+      allocator.updateFramework(next.info, next.suppressed);
+    }
+    if (previous != null && previous.active != next.active) {
+      if (next.active) {
+        allocator.activateFramework(id);
+      } else {
+        allocator.deactivateFramework(id);
+      }
+    }
+    applied.put(id, next);
   }
 
   /** Whether the allocator knows the framework. */

@@ -18,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,7 @@ public class ClusterView {
   private static final long RESYNC_MILLIS = 0;
 
   private final KubernetesClient client;
-  private final List<Runnable> listeners = new ArrayList<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private SharedIndexInformer<Agent> agents;
   private SharedIndexInformer<Framework> frameworks;

@@ -129,6 +129,33 @@ class OfferCycleIT {
   }
 
   @Test
+  void aPolicyTheAllocatorRefusesDoesNotStopAllocation(TestCluster cluster) {
+    // Mesos refuses a quota on the default role '*'; the schema cannot tell.
+    String policy = "default-" + cluster.namespace();
+    Manifests.applyOk(
+        cluster.controlPlane(),
+        null,
+        """
+        apiVersion: mesokube.io/v1alpha1
+        kind: RolePolicy
+        metadata: {name: %s}
+        spec: {role: '*', quota: {limit: {cpus: 1}}}
+        """
+            .formatted(policy));
+    try {
+      Manifests.applyOk(
+          cluster.controlPlane(), cluster.namespace(), framework("after", "Managed", "after", 60));
+      Manifests.applyOk(
+          cluster.controlPlane(), cluster.namespace(), task("after-0", "after", 0.1, 32, null));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(task(cluster, "after-0").getSpec().agent()).isNotNull());
+    } finally {
+      cluster.controlPlane().kubectl("delete", "rolepolicy", policy, "--wait=false");
+    }
+  }
+
+  @Test
   void aQuotaLimitIsNeverCrossedAndTheWaitingTaskSaysWhy(TestCluster cluster) {
     String policy = "capped-" + cluster.namespace();
     Manifests.applyOk(
