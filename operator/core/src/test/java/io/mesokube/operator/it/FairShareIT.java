@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mesokube.api.v1alpha1.common.Resources;
+import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.TestCluster;
@@ -164,9 +165,22 @@ class FairShareIT {
     return out;
   }
 
+  /**
+   * Removes this test's frameworks, tasks and policies and waits for them to be gone: hundreds of
+   * pending tasks of a heavy role would otherwise compete, through DRF, for the agents of the test
+   * classes that run next on the same control plane.
+   */
   private static void delete(TestCluster cluster, String... policies) {
+    // One delete-collection request per kind, then wait until they are gone.
+    cluster.client().resources(Framework.class).delete();
+    cluster.client().resources(Task.class).delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> cluster.client().resources(Task.class).list().getItems().isEmpty());
     for (String policy : policies) {
-      cluster.controlPlane().kubectl("delete", "rolepolicy", policy, "--wait=false");
+      cluster
+          .controlPlane()
+          .kubectl("delete", "rolepolicy", policy, "--wait=true", "--timeout=60s");
     }
   }
 }
