@@ -369,6 +369,88 @@ class OfferCycleIT {
   }
 
   @Test
+  void anAcceptNamingAnotherAgentEndsItsTasksInError(TestCluster cluster) {
+    Manifests.applyOk(
+        cluster.controlPlane(), cluster.namespace(), framework("astray", "Offers", "astray", 60));
+    renewLease(cluster.client(), "astray", 30);
+    Offer offer = awaitOffer(cluster, "astray");
+    String other =
+        AGENTS.stream().filter(a -> !a.equals(offer.getSpec().agent())).findFirst().orElseThrow();
+
+    answer(
+        cluster,
+        offer,
+        """
+        {"spec":{"answer":{"type":"Accept","operations":[{"type":"LAUNCH","launch":{"tasks":[
+          {"name":"elsewhere","spec":{"framework":"astray","agent":"%s","resources":{"cpus":0.1,"mem":32},"command":{"shell":"true"}}}
+        ]}}]}}}
+        """
+            .formatted(other));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Task task = task(cluster, "elsewhere");
+              assertThat(task).isNotNull();
+              assertThat(task.getStatus()).isNotNull();
+              assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
+              assertThat(task.getStatus().reason()).isEqualTo("REASON_TASK_INVALID");
+              assertThat(task.getStatus().message()).contains("names agent " + other);
+              assertThat(task.getSpec().agent()).as("never bound").isNull();
+            });
+  }
+
+  @Test
+  void anAcceptOfAnOfferFromAnEarlierLeaderIsDropped(TestCluster cluster) {
+    Manifests.applyOk(
+        cluster.controlPlane(), cluster.namespace(), framework("late", "Offers", "late", 60));
+    // An offer as an earlier leader (epoch 0) left it, already answered: this leader never made
+    // it, so it holds nothing and its tasks must not run.
+    Manifests.applyOk(
+        cluster.controlPlane(),
+        cluster.namespace(),
+        """
+        apiVersion: mesokube.io/v1alpha1
+        kind: Offer
+        metadata:
+          name: late-old
+          labels: {app.kubernetes.io/managed-by: mesokube, mesokube.io/framework: late}
+        spec:
+          framework: late
+          agent: %s
+          role: late
+          epoch: 0
+          expiryTime: "2030-01-01T00:00:00Z"
+          resources: {cpus: 1, mem: 256}
+          answer:
+            type: Accept
+            operations:
+            - type: LAUNCH
+              launch:
+                tasks:
+                - name: from-old-offer
+                  spec: {framework: late, resources: {cpus: 0.5, mem: 64}, command: {shell: 'true'}}
+        """
+            .formatted(AGENTS.get(0)));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Task task = task(cluster, "from-old-offer");
+              assertThat(task).isNotNull();
+              assertThat(task.getStatus()).isNotNull();
+              assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_DROPPED);
+              assertThat(task.getStatus().reason()).isEqualTo("REASON_INVALID_OFFERS");
+              assertThat(task.getSpec().agent()).as("never bound").isNull();
+              assertThat(cluster.client().resources(Offer.class).withName("late-old").get())
+                  .as("the stale offer is deleted")
+                  .isNull();
+            });
+  }
+
+  @Test
   void aFrameworkWhoseSchedulerStaysAwayIsTornDown(TestCluster cluster) {
     Manifests.applyOk(
         cluster.controlPlane(), cluster.namespace(), framework("gone", "Offers", "gone", 2));
