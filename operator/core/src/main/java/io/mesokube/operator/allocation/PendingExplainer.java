@@ -26,10 +26,6 @@ final class PendingExplainer {
   static final String INSUFFICIENT = "InsufficientResources";
   static final String NO_AGENTS = "NoAgents";
 
-  private static final List<String> SCALARS =
-      List.of(
-          ResourceMapping.CPUS, ResourceMapping.MEM, ResourceMapping.DISK, ResourceMapping.GPUS);
-
   private PendingExplainer() {}
 
   /**
@@ -114,7 +110,7 @@ final class PendingExplainer {
 
   private static List<String> lackingResources(Resources available, Resources want) {
     List<String> out = new ArrayList<>();
-    for (String name : SCALARS) {
+    for (String name : ResourceMapping.SCALARS) {
       if (want.scalarMillis(name) > available.scalarMillis(name)) {
         out.add(name);
       }

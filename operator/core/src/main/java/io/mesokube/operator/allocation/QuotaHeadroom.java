@@ -2,7 +2,6 @@ package io.mesokube.operator.allocation;
 
 import io.mesokube.allocator.resources.Resources;
 import io.mesokube.allocator.role.RoleName;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,9 +10,6 @@ import java.util.Optional;
  * offers hold count against the role and every ancestor (Mesos' hierarchical quota).
  */
 final class QuotaHeadroom {
-  private static final List<String> SCALARS =
-      List.of(
-          ResourceMapping.CPUS, ResourceMapping.MEM, ResourceMapping.DISK, ResourceMapping.GPUS);
 
   private final Map<String, io.mesokube.api.v1alpha1.common.Resources> limits;
   private final Map<String, Resources> consumed;
@@ -42,7 +38,7 @@ final class QuotaHeadroom {
         }
       }
       Resources limit = ResourceMapping.toAllocator(limits.get(limited));
-      for (String name : SCALARS) {
+      for (String name : ResourceMapping.SCALARS) {
         boolean capped = limit.scalarMillis(name) > 0 || hasLimit(limits.get(limited), name);
         if (capped
             && used.scalarMillis(name) + want.scalarMillis(name) > limit.scalarMillis(name)) {

@@ -22,6 +22,9 @@ public final class ResourceMapping {
   static final String GPUS = "gpus";
   static final String PORTS = "ports";
 
+  /** The scalar resources the API knows, in the order messages name them. */
+  static final List<String> SCALARS = List.of(CPUS, MEM, DISK, GPUS);
+
   private ResourceMapping() {}
 
   /** Unreserved allocator resources for an API bundle (null means none). */

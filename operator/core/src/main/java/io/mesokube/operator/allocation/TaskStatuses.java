@@ -49,19 +49,7 @@ final class TaskStatuses {
             now.toString(),
             "Bound",
             "placed on agent " + agent);
-    return new TaskStatus(
-        task.getMetadata().getGeneration(),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(scheduled));
+    return conditionOnly(task, scheduled);
   }
 
   /** The status of a task still waiting for an agent: no state, a Scheduled=False condition. */
@@ -83,6 +71,11 @@ final class TaskStatuses {
             since,
             reason,
             message);
+    return conditionOnly(task, scheduled);
+  }
+
+  /** A status that carries one condition and no state: the task has not reached an agent. */
+  private static TaskStatus conditionOnly(Task task, Condition condition) {
     return new TaskStatus(
         task.getMetadata().getGeneration(),
         null,
@@ -95,6 +88,6 @@ final class TaskStatuses {
         null,
         null,
         null,
-        List.of(scheduled));
+        List.of(condition));
   }
 }

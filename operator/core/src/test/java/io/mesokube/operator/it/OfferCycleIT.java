@@ -357,14 +357,10 @@ class OfferCycleIT {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              Task task = task(cluster, "too-big");
-              assertThat(task).isNotNull();
-              assertThat(task.getStatus()).isNotNull();
-              assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
-              assertThat(task.getStatus().reason()).isEqualTo("REASON_TASK_INVALID");
+              Task task =
+                  assertRefused(cluster, "too-big", TaskState.TASK_ERROR, "REASON_TASK_INVALID");
               assertThat(task.getStatus().message())
                   .contains("more resources than the offer has left");
-              assertThat(task.getSpec().agent()).isNull();
             });
   }
 
@@ -391,13 +387,9 @@ class OfferCycleIT {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              Task task = task(cluster, "elsewhere");
-              assertThat(task).isNotNull();
-              assertThat(task.getStatus()).isNotNull();
-              assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
-              assertThat(task.getStatus().reason()).isEqualTo("REASON_TASK_INVALID");
+              Task task =
+                  assertRefused(cluster, "elsewhere", TaskState.TASK_ERROR, "REASON_TASK_INVALID");
               assertThat(task.getStatus().message()).contains("names agent " + other);
-              assertThat(task.getSpec().agent()).as("never bound").isNull();
             });
   }
 
@@ -438,12 +430,8 @@ class OfferCycleIT {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              Task task = task(cluster, "from-old-offer");
-              assertThat(task).isNotNull();
-              assertThat(task.getStatus()).isNotNull();
-              assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_DROPPED);
-              assertThat(task.getStatus().reason()).isEqualTo("REASON_INVALID_OFFERS");
-              assertThat(task.getSpec().agent()).as("never bound").isNull();
+              assertRefused(
+                  cluster, "from-old-offer", TaskState.TASK_DROPPED, "REASON_INVALID_OFFERS");
               assertThat(cluster.client().resources(Offer.class).withName("late-old").get())
                   .as("the stale offer is deleted")
                   .isNull();
@@ -543,6 +531,18 @@ class OfferCycleIT {
 
   private static List<Task> tasks(TestCluster cluster) {
     return cluster.client().resources(Task.class).list().getItems();
+  }
+
+  /** Asserts a task was refused before launch: the state and reason, and never bound. */
+  private static Task assertRefused(
+      TestCluster cluster, String name, TaskState state, String reason) {
+    Task task = task(cluster, name);
+    assertThat(task).as(name).isNotNull();
+    assertThat(task.getStatus()).as("status of %s", name).isNotNull();
+    assertThat(task.getStatus().state()).isEqualTo(state);
+    assertThat(task.getStatus().reason()).isEqualTo(reason);
+    assertThat(task.getSpec().agent()).as("never bound").isNull();
+    return task;
   }
 
   private static Task task(TestCluster cluster, String name) {
