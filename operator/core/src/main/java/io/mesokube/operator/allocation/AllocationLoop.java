@@ -42,6 +42,7 @@ public class AllocationLoop {
   private final MesokubeConfig config;
   private final Leadership leadership;
   private final MeterRegistry meters;
+  private final OfferDiagnostics diagnostics;
   private final Clock clock = Clock.systemUTC();
   private final AtomicBoolean dirty = new AtomicBoolean(true);
   private ScheduledExecutorService thread;
@@ -53,7 +54,9 @@ public class AllocationLoop {
       ClusterWriter writer,
       MesokubeConfig config,
       Leadership leadership,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      OfferDiagnostics diagnostics) {
+    this.diagnostics = diagnostics;
     this.view = view;
     this.writer = writer;
     this.config = config;
@@ -79,7 +82,7 @@ public class AllocationLoop {
 
   private void lead(long epoch) {
     thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "mesokube-allocator"));
-    state = new AllocationState(allocator(), epoch, writer, config, clock, counters());
+    state = new AllocationState(allocator(), epoch, writer, config, clock, counters(), diagnostics);
     long interval = config.allocation().interval().toMillis();
     thread.scheduleWithFixedDelay(this::cycle, 0, interval, TimeUnit.MILLISECONDS);
     LOG.info("Allocation loop started: epoch {}, interval {} ms", epoch, interval);

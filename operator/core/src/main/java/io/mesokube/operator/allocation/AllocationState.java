@@ -50,6 +50,8 @@ final class AllocationState {
   private final OfferSettlement settlement;
   private final OfferPublisher publisher;
   private final PendingReports pendingReports;
+  private final OfferDiagnoser diagnoser = new OfferDiagnoser();
+  private final OfferDiagnostics diagnostics;
   private int cycles;
 
   AllocationState(
@@ -58,8 +60,10 @@ final class AllocationState {
       ClusterWriter writer,
       MesokubeConfig config,
       Clock clock,
-      Counters counters) {
+      Counters counters,
+      OfferDiagnostics diagnostics) {
     this.allocator = allocator;
+    this.diagnostics = diagnostics;
     this.config = config;
     this.clock = clock;
     this.roles = new RoleSync(allocator);
@@ -101,7 +105,18 @@ final class AllocationState {
     cycles++;
     AllocationResult result = fullPass ? allocator.allocate() : allocator.allocatePending();
     publisher.publish(result, byId, view.agents(), pending, now);
+    diagnoser.observe(book.all(), now);
     if (explain) {
+      int agentsKnown =
+          (int) view.agents().stream().filter(a -> agents.knows(a.getMetadata().getName())).count();
+      diagnostics.replace(
+          diagnoser.diagnose(
+              byId,
+              frameworks,
+              result.summary(),
+              agentsKnown,
+              config.allocation().interval().multipliedBy(2L * EXPLAIN_EVERY),
+              now));
       Map<String, Resources> consumed = new HashMap<>(ledger.heldByRole());
       book.offeredByRole().forEach((role, r) -> consumed.merge(role, r, Resources::plus));
       pendingReports.report(

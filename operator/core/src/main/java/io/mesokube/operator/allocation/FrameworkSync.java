@@ -32,7 +32,7 @@ final class FrameworkSync {
 
   private final HierarchicalAllocator allocator;
   private final Map<String, Applied> applied = new HashMap<>();
-  private final Set<String> refused = new HashSet<>();
+  private final Map<String, String> refused = new HashMap<>();
 
   FrameworkSync(HierarchicalAllocator allocator) {
     this.allocator = allocator;
@@ -64,12 +64,12 @@ final class FrameworkSync {
       } catch (IllegalArgumentException e) {
         // A framework the allocator refuses (a role its rules reject, say) is left out of
         // allocation; it must not stop the cycle for every other framework.
-        if (refused.add(id)) {
+        if (refused.put(id, e.getMessage()) == null) {
           LOG.warn("Framework {} is not offered resources: {}", id, e.getMessage());
         }
       }
     }
-    refused.retainAll(seen);
+    refused.keySet().retainAll(seen);
     for (String id : Set.copyOf(applied.keySet())) {
       if (!seen.contains(id)) {
         if (applied.get(id).active) {
@@ -112,6 +112,23 @@ final class FrameworkSync {
   /** Whether the allocator knows the framework. */
   boolean knows(String frameworkId) {
     return applied.containsKey(frameworkId);
+  }
+
+  /** Why the allocator refused a framework, if it did. */
+  String refusal(String frameworkId) {
+    return refused.get(frameworkId);
+  }
+
+  /** Whether the framework's scheduler is connected (always, for Managed frameworks). */
+  boolean active(String frameworkId) {
+    Applied a = applied.get(frameworkId);
+    return a != null && a.active;
+  }
+
+  /** Whether every role of the framework is suppressed. */
+  boolean suppressedEntirely(String frameworkId) {
+    Applied a = applied.get(frameworkId);
+    return a != null && a.suppressed.containsAll(a.info.roles());
   }
 
   private Applied desired(

@@ -31,6 +31,12 @@ final class Conditions {
     return this;
   }
 
+  /** Carries a previous condition forward unchanged, if there was one. */
+  Conditions keep(String type) {
+    previous.stream().filter(c -> c.type().equals(type)).findFirst().ifPresent(next::add);
+    return this;
+  }
+
   List<Condition> build() {
     return List.copyOf(next);
   }

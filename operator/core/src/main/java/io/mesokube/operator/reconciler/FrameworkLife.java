@@ -1,6 +1,7 @@
 package io.mesokube.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.mesokube.api.v1alpha1.common.Condition;
 import io.mesokube.api.v1alpha1.common.Resources;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.FrameworkPhase;
@@ -8,6 +9,8 @@ import io.mesokube.api.v1alpha1.framework.FrameworkStatus;
 import io.mesokube.api.v1alpha1.framework.SchedulerType;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
+import io.mesokube.operator.allocation.OfferDiagnostics;
+import io.mesokube.operator.allocation.OfferDiagnostics.Diagnosis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +28,7 @@ record FrameworkLife(
   /**
    * @param offered what the framework's outstanding offers hold
    * @param clusterTotal what all agents offer, for the dominant share
+   * @param diagnosis the leader's view of the framework's offers, if it made one
    */
   static FrameworkLife of(
       Framework framework,
@@ -32,6 +36,7 @@ record FrameworkLife(
       List<Task> tasks,
       Resources offered,
       Resources clusterTotal,
+      Diagnosis diagnosis,
       Instant now) {
     FrameworkStatus previous = framework.getStatus();
     boolean managed = framework.getSpec().scheduler() == SchedulerType.Managed;
@@ -86,8 +91,16 @@ record FrameworkLife(
                     ? "the operator schedules this framework's tasks"
                     : connected
                         ? "the scheduler renews its Lease"
-                        : "no scheduler renews the Lease")
-            .build();
+                        : "no scheduler renews the Lease");
+    if (managed) {
+      // Managed tasks say why they wait one by one; the framework takes no offers itself.
+    } else if (diagnosis != null) {
+      conditions.set(
+          OfferDiagnostics.CONDITION, diagnosis.offered(), diagnosis.reason(), diagnosis.message());
+    } else {
+      // No diagnosis yet (a new leader's first seconds): keep the last one rather than churn.
+      conditions.keep(OfferDiagnostics.CONDITION);
+    }
     FrameworkStatus status =
         new FrameworkStatus(
             framework.getMetadata().getGeneration(),
@@ -100,7 +113,7 @@ record FrameworkLife(
             offered,
             ResourceSums.dominantShare(allocated, clusterTotal),
             counts(tasks),
-            conditions);
+            conditions.build());
     boolean tearDown = failedOver || deleting;
     List<Task> toKill =
         tearDown
@@ -109,7 +122,10 @@ record FrameworkLife(
     return new FrameworkLife(status, tearDown, toKill, next);
   }
 
-  /** Whether two statuses differ only in task counts and resource usage. */
+  /**
+   * Whether two statuses differ only in task counts, resource usage and the counts in the Offered
+   * condition's message: changes that may wait for the next periodic write.
+   */
   static boolean onlyUsageChanged(FrameworkStatus before, FrameworkStatus after) {
     return before != null
         && after != null
@@ -128,7 +144,21 @@ record FrameworkLife(
         null,
         null,
         null,
-        s.conditions());
+        s.conditions() == null
+            ? null
+            : s.conditions().stream()
+                .map(
+                    c ->
+                        c.type().equals(OfferDiagnostics.CONDITION)
+                            ? new Condition(
+                                c.type(),
+                                c.status(),
+                                c.observedGeneration(),
+                                c.lastTransitionTime(),
+                                c.reason(),
+                                null)
+                            : c)
+                .toList());
   }
 
   static boolean nonTerminal(Task task) {

@@ -11,15 +11,19 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.mesokube.api.Mesokube;
+import io.mesokube.api.v1alpha1.common.Condition;
 import io.mesokube.api.v1alpha1.common.Resources;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.FrameworkStatus;
+import io.mesokube.api.v1alpha1.framework.SchedulerType;
 import io.mesokube.api.v1alpha1.task.Task;
+import io.mesokube.operator.allocation.OfferDiagnostics;
 import io.mesokube.operator.cluster.ClusterView;
 import io.mesokube.operator.cluster.Events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,10 +40,13 @@ public class FrameworkReconciler implements Reconciler<Framework> {
   private final ClusterView view;
   private final Events events;
   private final TaskKiller killer;
+  private final OfferDiagnostics diagnostics;
   private final Clock clock = Clock.systemUTC();
   private final Map<String, Instant> lastUsageWrite = new ConcurrentHashMap<>();
 
-  FrameworkReconciler(ClusterView view, Events events, TaskKiller killer) {
+  FrameworkReconciler(
+      ClusterView view, Events events, TaskKiller killer, OfferDiagnostics diagnostics) {
+    this.diagnostics = diagnostics;
     this.view = view;
     this.events = events;
     this.killer = killer;
@@ -91,6 +98,7 @@ public class FrameworkReconciler implements Reconciler<Framework> {
             tasks,
             offered,
             ResourceSums.clusterTotal(view.agents()),
+            diagnostics.of(namespace + "/" + name).orElse(null),
             clock.instant());
     if (life.tearDown()) {
       int killed = killer.kill(life.tasksToKill());
@@ -111,6 +119,10 @@ public class FrameworkReconciler implements Reconciler<Framework> {
     Instant now = clock.instant();
     UpdateControl<Framework> control;
     Duration wait = life.nextCheck();
+    if (framework.getSpec().scheduler() == SchedulerType.Offers) {
+      // The Offered condition follows the leader's diagnosis, refreshed every few seconds.
+      wait = wait == null || USAGE_REFRESH.compareTo(wait) < 0 ? USAGE_REFRESH : wait;
+    }
     if (status.equals(framework.getStatus())) {
       control = UpdateControl.noUpdate();
     } else if (FrameworkLife.onlyUsageChanged(framework.getStatus(), status)
@@ -124,10 +136,47 @@ public class FrameworkReconciler implements Reconciler<Framework> {
       if (framework.getStatus() == null || framework.getStatus().phase() != status.phase()) {
         events.record(framework, false, "Phase" + status.phase(), "framework is " + status.phase());
       }
+      recordOfferedChange(framework, status);
       lastUsageWrite.put(key, now);
+      if (lastUsageWrite.size() > view.frameworks().size()) {
+        // Forget frameworks that were deleted (this reconciler keeps no finalizer to learn it).
+        Set<String> live = new HashSet<>();
+        view.frameworks()
+            .forEach(
+                f -> live.add(f.getMetadata().getNamespace() + "/" + f.getMetadata().getName()));
+        lastUsageWrite.keySet().retainAll(live);
+      }
       framework.setStatus(status);
       control = UpdateControl.patchStatus(framework);
     }
     return wait == null ? control : control.rescheduleAfter(wait);
+  }
+
+  /** An event when a framework starts or stops receiving offers, or the reason changes. */
+  private void recordOfferedChange(Framework framework, FrameworkStatus next) {
+    Condition after = condition(next.conditions());
+    if (after == null) {
+      return;
+    }
+    Condition before =
+        framework.getStatus() == null ? null : condition(framework.getStatus().conditions());
+    if (before != null
+        && before.status() == after.status()
+        && before.reason().equals(after.reason())) {
+      return;
+    }
+    boolean refused = after.status() == Condition.Status.False;
+    boolean warning = refused && "RefusedByAllocator".equals(after.reason());
+    events.record(framework, warning, refused ? after.reason() : "OffersResumed", after.message());
+  }
+
+  private static Condition condition(List<Condition> conditions) {
+    if (conditions == null) {
+      return null;
+    }
+    return conditions.stream()
+        .filter(c -> c.type().equals(OfferDiagnostics.CONDITION))
+        .findFirst()
+        .orElse(null);
   }
 }

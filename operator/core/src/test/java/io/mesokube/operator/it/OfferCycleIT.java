@@ -338,6 +338,65 @@ class OfferCycleIT {
   }
 
   @Test
+  void aSuppressedFrameworkGetsNoOffersSaysWhyAndReviveBringsThemBack(TestCluster cluster) {
+    Manifests.applyOk(
+        cluster.controlPlane(), cluster.namespace(), framework("quiet", "Offers", "quiet", 60));
+    renewLease(cluster.client(), "quiet", 60);
+    awaitOffer(cluster, "quiet");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertOffered(cluster, "quiet", Condition.Status.True, null));
+
+    cluster
+        .client()
+        .resources(Framework.class)
+        .withName("quiet")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suppressedRoles\":[\"quiet\"]}}");
+    // Mesos does not rescind outstanding offers on SUPPRESS; the scheduler declines them.
+    for (Offer offer : offers(cluster, "quiet")) {
+      answer(cluster, offer, "{\"spec\":{\"answer\":{\"type\":\"Decline\",\"refuseSeconds\":1}}}");
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertOffered(cluster, "quiet", Condition.Status.False, "Suppressed"));
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(offers(cluster, "quiet")).isEmpty());
+
+    cluster
+        .client()
+        .resources(Framework.class)
+        .withName("quiet")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suppressedRoles\":null}}");
+    awaitOffer(cluster, "quiet");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertOffered(cluster, "quiet", Condition.Status.True, null));
+    assertThat(
+            cluster.client().v1().events().list().getItems().stream()
+                .map(e -> e.getReason())
+                .toList())
+        .contains("Suppressed", "OffersResumed");
+  }
+
+  private static void assertOffered(
+      TestCluster cluster, String framework, Condition.Status status, String reason) {
+    Framework f = cluster.client().resources(Framework.class).withName(framework).get();
+    assertThat(f.getStatus()).isNotNull();
+    Condition offered =
+        f.getStatus().conditions().stream()
+            .filter(c -> c.type().equals("Offered"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no Offered condition: " + f.getStatus()));
+    assertThat(offered.status()).as("Offered: %s", offered).isEqualTo(status);
+    if (reason != null) {
+      assertThat(offered.reason()).as("Offered: %s", offered).isEqualTo(reason);
+    }
+  }
+
+  @Test
   void anAcceptAskingForMoreThanOfferedEndsItsTasksInError(TestCluster cluster) {
     Manifests.applyOk(
         cluster.controlPlane(), cluster.namespace(), framework("greedy", "Offers", "greedy", 60));

@@ -62,7 +62,7 @@ class FrameworkLifeTest {
   }
 
   private static FrameworkLife life(Framework f, Lease lease, List<Task> tasks) {
-    return FrameworkLife.of(f, lease, tasks, null, CLUSTER, NOW);
+    return FrameworkLife.of(f, lease, tasks, null, CLUSTER, null, NOW);
   }
 
   @Test
@@ -117,7 +117,8 @@ class FrameworkLifeTest {
     Framework f = framework(SchedulerType.Managed, 60);
     FrameworkLife first = life(f, null, List.of());
     f.setStatus(first.status());
-    FrameworkLife later = FrameworkLife.of(f, null, List.of(), null, CLUSTER, NOW.plusSeconds(30));
+    FrameworkLife later =
+        FrameworkLife.of(f, null, List.of(), null, CLUSTER, null, NOW.plusSeconds(30));
     assertThat(later.status()).isEqualTo(first.status());
   }
 }
