@@ -95,6 +95,21 @@ class CrdServingIT {
       """;
 
   @Test
+  void agentsSelectTheirTasksBySpecAgent(TestCluster cluster) {
+    applyOk(cluster, TASK);
+    applyOk(cluster, TASK.replace("web-0", "web-1").replace("node-1", "node-2"));
+    applyOk(cluster, TASK.replace("web-0", "web-2").replace("  agent: node-1\n", ""));
+
+    var onNode1 =
+        cluster.client().resources(Task.class).withField("spec.agent", "node-1").list().getItems();
+    var onNode2 =
+        cluster.kubectl("get", "tasks", "--field-selector=spec.agent=node-2", "-o", "name");
+
+    assertThat(onNode1).extracting(t -> t.getMetadata().getName()).containsExactly("web-0");
+    assertThat(onNode2.stdout().strip()).isEqualTo("task.mesokube.io/web-1");
+  }
+
+  @Test
   void specAndStatusAreSeparateSubresources(TestCluster cluster) {
     applyOk(cluster, TASK);
     long generation = task(cluster).getMetadata().getGeneration();

@@ -1,6 +1,7 @@
 package io.mesokube.api.v1alpha1.task;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalSelectableField;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -31,6 +32,9 @@ import io.mesokube.api.Mesokube;
         "!has(oldSelf.spec.kill) || !oldSelf.spec.kill || (has(self.spec.kill) &&"
             + " self.spec.kill)",
     message = "a kill cannot be undone")
+// Agents watch only their tasks, as the kubelet watches pods by spec.nodeName.
+@AdditionalSelectableField(jsonPath = ".spec.agent")
+@AdditionalSelectableField(jsonPath = ".spec.framework")
 @AdditionalPrinterColumn(name = "State", jsonPath = ".status.state")
 @AdditionalPrinterColumn(name = "Framework", jsonPath = ".spec.framework")
 @AdditionalPrinterColumn(name = "Agent", jsonPath = ".spec.agent")

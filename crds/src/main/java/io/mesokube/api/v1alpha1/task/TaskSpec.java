@@ -51,7 +51,8 @@ public record TaskSpec(
     @JsonPropertyDescription("How the task is killed.") KillPolicy killPolicy,
     @JsonPropertyDescription(
             "Agent the task is bound to. Set by the framework's accept or by the operator for"
-                + " Managed frameworks; fixed once set.")
+                + " Managed frameworks; fixed once set. Selectable: agents watch their tasks"
+                + " with the field selector spec.agent=<name>.")
         @Pattern(Patterns.OBJECT_NAME)
         @Size(max = 253)
         String agent,
