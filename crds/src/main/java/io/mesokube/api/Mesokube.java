@@ -34,6 +34,17 @@ public final class Mesokube {
     return FRAMEWORK_LEASE_PREFIX + framework;
   }
 
+  /** Prefix of the heartbeat Lease an agent renews (like kube-node-lease), holder = agent id. */
+  public static final String AGENT_LEASE_PREFIX = "mesokube-agent-";
+
+  /** Name of the heartbeat Lease of {@code agent}, in the agents' Lease namespace. */
+  public static String agentLeaseName(String agent) {
+    return AGENT_LEASE_PREFIX + agent;
+  }
+
+  /** Namespace of the operator's and agents' Leases unless configured otherwise. */
+  public static final String SYSTEM_NAMESPACE = "mesokube-system";
+
   /** The Mesos default role, which every framework may use unless a policy says otherwise. */
   public static final String DEFAULT_ROLE = "*";
 
