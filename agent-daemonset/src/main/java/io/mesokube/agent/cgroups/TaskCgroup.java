@@ -100,9 +100,10 @@ public abstract sealed class TaskCgroup permits TaskCgroupV1, TaskCgroupV2 {
   }
 
   /**
-   * Freezes the cgroup before each round of SIGKILLs: a process cannot fork while frozen, so the
-   * list of pids read cannot be outrun by a fork loop between reading it and signalling. The killed
-   * processes die once thawed; a round repeats until none is left.
+   * Freezes the cgroup before each round of SIGKILLs. A frozen process can neither fork, so a fork
+   * loop cannot outrun the list of pids just read, nor exit, so no pid on that list can pass to an
+   * unrelated process before the signal. The killed processes die once thawed; rounds repeat until
+   * none is left.
    */
   void killAllByFreezing() {
     if (!Poll.until(KILL_TIMEOUT, this::killRound)) {

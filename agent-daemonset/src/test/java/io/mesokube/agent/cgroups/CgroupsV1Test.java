@@ -101,9 +101,22 @@ class CgroupsV1Test {
   }
 
   @Test
+  void assignMovesARunningProcessWithItsThreads() throws Exception {
+    TaskCgroup from = cgroups.create("from", Limits.of(1, 64 * MIB));
+    TaskCgroup to = cgroups.create("to", Limits.of(1, 64 * MIB));
+    Process sleeper = sandbox.startInside(from, "exec sleep 60");
+
+    to.assign(sleeper.pid());
+
+    assertThat(from.isEmpty()).isTrue();
+    assertThat(to.pids()).containsExactly(sleeper.pid());
+  }
+
+  @Test
   void cpuQuotaHoldsABusyLoopToHalfACore() {
     TaskCgroup task = cgroups.create("cpu", Limits.of(0.5, 64 * MIB));
     sandbox.startInside(task, "while :; do :; done");
+    await().until(() -> task.stats().cpuUsageNanos() > Duration.ofMillis(50).toNanos());
 
     long startWall = System.nanoTime();
     long startCpu = task.stats().cpuUsageNanos();
@@ -119,6 +132,7 @@ class CgroupsV1Test {
             });
 
     double cores = (double) sample[1] / sample[0];
+
     assertThat(cores).as("cores used under a 0.5 cpu quota").isBetween(0.3, 0.7);
     assertThat(task.stats().cpuThrottledPeriods().orElseThrow()).isPositive();
     assertThat(task.stats().cpuThrottledNanos().orElseThrow()).isPositive();
@@ -260,6 +274,17 @@ class CgroupsV1Test {
       assertThat(dir("refused", controller)).doesNotExist();
     }
     assertThat(cgroups.list()).isEmpty();
+  }
+
+  @Test
+  void aNameTakenByAControlFileIsRefusedByTheKernelAndNotMistakenForACgroup() {
+    cgroups.create("first", Limits.of(1, MIB));
+
+    assertThatThrownBy(() -> cgroups.create("tasks", Limits.of(1, MIB)))
+        .isInstanceOf(CgroupException.class)
+        .hasMessageContaining("File exists");
+    assertThat(cgroups.open("tasks")).isEmpty();
+    assertThat(cgroups.list()).containsExactly("first");
   }
 
   @Test
