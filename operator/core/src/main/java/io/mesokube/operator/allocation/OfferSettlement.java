@@ -5,6 +5,7 @@ import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.offer.Offer;
 import io.mesokube.api.v1alpha1.offer.OfferAnswer;
 import io.mesokube.api.v1alpha1.offer.OfferOperation;
+import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.operator.cluster.ClusterWriter;
@@ -23,8 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class OfferSettlement {
   private static final Logger LOG = LoggerFactory.getLogger(OfferSettlement.class);
-  static final String REASON_INVALID_OFFERS = "REASON_INVALID_OFFERS";
-  static final String REASON_TASK_INVALID = "REASON_TASK_INVALID";
 
   private final HierarchicalAllocator allocator;
   private final OfferBook book;
@@ -140,7 +139,7 @@ final class OfferSettlement {
     if (!plan.valid()) {
       writer.event(offer, true, "InvalidAccept", plan.error());
       failTasks(
-          framework, answer, TaskState.TASK_ERROR, REASON_TASK_INVALID, plan.error(), tasks, now);
+          framework, answer, TaskState.TASK_ERROR, Reasons.TASK_INVALID, plan.error(), tasks, now);
       finish(offer, entry, refuse(answer));
       counters.invalid().increment();
       return;
@@ -176,7 +175,7 @@ final class OfferSettlement {
               + offer.getMetadata().getName()
               + " was rescinded before its accept was processed";
       failTasks(
-          framework, answer, TaskState.TASK_DROPPED, REASON_INVALID_OFFERS, message, tasks, now);
+          framework, answer, TaskState.TASK_DROPPED, Reasons.INVALID_OFFERS, message, tasks, now);
       writer.event(offer, true, "OfferRescinded", message);
     }
     if (writer.deleteOffer(offer.getMetadata().getNamespace(), offer.getMetadata().getName())) {

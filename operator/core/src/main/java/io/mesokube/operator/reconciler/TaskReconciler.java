@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.api.v1alpha1.task.TaskStatus;
@@ -17,8 +18,6 @@ import java.util.List;
  */
 @ControllerConfiguration(name = "task")
 public class TaskReconciler implements Reconciler<Task> {
-  static final String REASON_KILLED_DURING_LAUNCH = "REASON_TASK_KILLED_DURING_LAUNCH";
-
   private final Clock clock = Clock.systemUTC();
 
   @Override
@@ -36,12 +35,13 @@ public class TaskReconciler implements Reconciler<Task> {
         status == null || status.history() == null ? List.of() : status.history();
     var entries = new java.util.ArrayList<>(history);
     entries.add(
-        new TaskStatusEntry(TaskState.TASK_KILLED, REASON_KILLED_DURING_LAUNCH, message, now));
+        new TaskStatusEntry(
+            TaskState.TASK_KILLED, Reasons.TASK_KILLED_DURING_LAUNCH, message, now));
     task.setStatus(
         new TaskStatus(
             task.getMetadata().getGeneration(),
             TaskState.TASK_KILLED,
-            REASON_KILLED_DURING_LAUNCH,
+            Reasons.TASK_KILLED_DURING_LAUNCH,
             message,
             null,
             task.getMetadata().getNamespace() + "/" + task.getMetadata().getName(),

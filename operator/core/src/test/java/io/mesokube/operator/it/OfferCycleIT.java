@@ -13,6 +13,7 @@ import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.FrameworkPhase;
 import io.mesokube.api.v1alpha1.offer.Offer;
 import io.mesokube.api.v1alpha1.role.RolePolicy;
+import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.e2e.controlplane.ControlPlane;
@@ -417,7 +418,7 @@ class OfferCycleIT {
         .untilAsserted(
             () -> {
               Task task =
-                  assertRefused(cluster, "too-big", TaskState.TASK_ERROR, "REASON_TASK_INVALID");
+                  assertRefused(cluster, "too-big", TaskState.TASK_ERROR, Reasons.TASK_INVALID);
               assertThat(task.getStatus().message())
                   .contains("more resources than the offer has left");
             });
@@ -447,7 +448,7 @@ class OfferCycleIT {
         .untilAsserted(
             () -> {
               Task task =
-                  assertRefused(cluster, "elsewhere", TaskState.TASK_ERROR, "REASON_TASK_INVALID");
+                  assertRefused(cluster, "elsewhere", TaskState.TASK_ERROR, Reasons.TASK_INVALID);
               assertThat(task.getStatus().message()).contains("names agent " + other);
             });
   }
@@ -490,7 +491,7 @@ class OfferCycleIT {
         .untilAsserted(
             () -> {
               assertRefused(
-                  cluster, "from-old-offer", TaskState.TASK_DROPPED, "REASON_INVALID_OFFERS");
+                  cluster, "from-old-offer", TaskState.TASK_DROPPED, Reasons.INVALID_OFFERS);
               assertThat(cluster.client().resources(Offer.class).withName("late-old").get())
                   .as("the stale offer is deleted")
                   .isNull();
