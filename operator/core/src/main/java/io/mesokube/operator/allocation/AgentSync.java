@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the allocator's agents equal to the Agent objects: totals and attributes from the spec,
  * maintenance from {@code spec.maintenance}, reachability from {@code status.phase}.
+ *
+ * <p>An Unreachable agent stays in the allocator, deactivated: its tasks may come back with it. A
+ * Gone agent is removed, as a deleted one, so that everything allocated on it is released (Mesos
+ * removes an agent it marks gone); it is added afresh when it registers again.
  */
 final class AgentSync {
   private static final Logger LOG = LoggerFactory.getLogger(AgentSync.class);
@@ -34,12 +38,16 @@ final class AgentSync {
    * Applies the current Agents.
    *
    * @param removed told of every agent taken out of the allocator
+   * @param deactivated told of every agent that turned unreachable
    * @return names of agents whose spec the allocator refused, with the reason logged
    */
-  Set<String> sync(List<Agent> agents, Consumer<String> removed) {
+  Set<String> sync(List<Agent> agents, Consumer<String> removed, Consumer<String> deactivated) {
     Set<String> seen = new HashSet<>();
     Set<String> refused = new HashSet<>();
     for (Agent agent : agents) {
+      if (phase(agent) == AgentPhase.Gone) {
+        continue;
+      }
       String name = agent.getMetadata().getName();
       seen.add(name);
       Applied next;
@@ -70,6 +78,7 @@ final class AgentSync {
           allocator.activateAgent(name);
         } else {
           allocator.deactivateAgent(name);
+          deactivated.accept(name);
         }
       }
       applied.put(name, next);
@@ -96,8 +105,11 @@ final class AgentSync {
             agent.getMetadata().getName(),
             ResourceMapping.agentTotal(spec),
             spec.attributes() == null ? Map.of() : spec.attributes());
-    AgentPhase phase = agent.getStatus() == null ? null : agent.getStatus().phase();
-    boolean reachable = phase != AgentPhase.Unreachable && phase != AgentPhase.Gone;
+    boolean reachable = phase(agent) != AgentPhase.Unreachable;
     return new Applied(info, spec.maintenance() != null, reachable);
+  }
+
+  private static AgentPhase phase(Agent agent) {
+    return agent.getStatus() == null ? null : agent.getStatus().phase();
   }
 }

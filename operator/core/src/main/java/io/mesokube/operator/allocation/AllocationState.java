@@ -94,7 +94,7 @@ final class AllocationState {
         settlement::frameworkRemoved,
         now);
     if (changed) {
-      agents.sync(view.agents(), this::agentRemoved);
+      agents.sync(view.agents(), this::agentRemoved, this::agentDeactivated);
       ledger.sync(
           tasks, allocator, t -> TaskRoles.of(t, byId), agents::knows, frameworks::knows, now);
     }
@@ -133,6 +133,18 @@ final class AllocationState {
   private void agentRemoved(String agent) {
     ledger.agentRemoved(agent);
     book.agentRemoved(agent);
+  }
+
+  /**
+   * Rescinds the outstanding offers on an agent that turned unreachable, as Mesos' master does when
+   * it marks an agent unreachable: their resources go back to the allocator (which offers nothing
+   * on the agent meanwhile), and the Offer objects, no longer in the book, are deleted as stale by
+   * the next settlement; an accept that raced with it ends its tasks TASK_DROPPED.
+   */
+  private void agentDeactivated(String agent) {
+    for (OfferBook.Entry entry : book.removeOn(agent)) {
+      allocator.recoverResources(entry.frameworkId(), agent, entry.offered(), null);
+    }
   }
 
   /** Unbound, non-terminal tasks of Managed frameworks, oldest first, by framework id. */

@@ -2,8 +2,10 @@ package io.mesokube.operator.allocation;
 
 import io.mesokube.allocator.resources.Resources;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,6 +50,22 @@ final class OfferBook {
   /** Drops the offers on an agent the allocator removed (its allocations went with it). */
   void agentRemoved(String agent) {
     entries.values().removeIf(e -> e.agent().equals(agent));
+  }
+
+  /** Removes and returns the offers on an agent. */
+  List<Entry> removeOn(String agent) {
+    List<Entry> removed = new ArrayList<>();
+    entries
+        .values()
+        .removeIf(
+            e -> {
+              boolean on = e.agent().equals(agent);
+              if (on) {
+                removed.add(e);
+              }
+              return on;
+            });
+    return removed;
   }
 
   /** Everything outstanding offers hold, by role. */

@@ -1,0 +1,67 @@
+package io.mesokube.operator.allocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.mesokube.allocator.AllocatorOptions;
+import io.mesokube.allocator.FrameworkInfo;
+import io.mesokube.allocator.HierarchicalAllocator;
+import io.mesokube.allocator.Offer;
+import io.mesokube.api.v1alpha1.agent.Agent;
+import io.mesokube.api.v1alpha1.agent.AgentPhase;
+import io.mesokube.api.v1alpha1.agent.AgentSpec;
+import io.mesokube.api.v1alpha1.agent.AgentStatus;
+import io.mesokube.api.v1alpha1.common.Resources;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentSyncTest {
+  private final HierarchicalAllocator allocator =
+      new HierarchicalAllocator(AllocatorOptions.defaults());
+  private final AgentSync sync = new AgentSync(allocator);
+  private final List<String> removed = new ArrayList<>();
+  private final List<String> deactivated = new ArrayList<>();
+
+  @Test
+  void anUnreachableAgentIsNotOfferedAndAGoneOneIsReleasedUntilItRegistersAgain() {
+    allocator.addFramework(FrameworkInfo.of("ns/fw", "batch"));
+
+    sync(AgentPhase.Unreachable);
+    assertThat(deactivated).containsExactly("a1");
+    assertThat(allocator.allocate().offers()).isEmpty();
+
+    sync(AgentPhase.Gone);
+    assertThat(removed).as("its allocations go with it").containsExactly("a1");
+    assertThat(sync.knows("a1")).isFalse();
+    assertThat(allocator.allocate().offers()).isEmpty();
+
+    sync(AgentPhase.Active);
+    assertThat(sync.knows("a1")).isTrue();
+    assertThat(allocator.allocate().offers())
+        .singleElement()
+        .satisfies(
+            (Offer o) -> {
+              assertThat(o.agentId()).isEqualTo("a1");
+              assertThat(o.resources().scalar("cpus")).isEqualTo(4.0);
+            });
+  }
+
+  @Test
+  void anAgentWithoutPhaseIsOffered() {
+    allocator.addFramework(FrameworkInfo.of("ns/fw", "batch"));
+    sync(null);
+    assertThat(deactivated).isEmpty();
+    assertThat(allocator.allocate().offers()).extracting(Offer::agentId).containsExactly("a1");
+  }
+
+  private void sync(AgentPhase phase) {
+    Agent agent = new Agent();
+    agent.setMetadata(new ObjectMetaBuilder().withName("a1").build());
+    agent.setSpec(new AgentSpec(null, "a1.local", Resources.of(4, 4096), null, null, null));
+    if (phase != null) {
+      agent.setStatus(new AgentStatus(null, phase, "id", null, null, null, null, null, null, null));
+    }
+    sync.sync(List.of(agent), removed::add, deactivated::add);
+  }
+}
