@@ -17,9 +17,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +38,12 @@ public class ClusterView {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
   private static final long RESYNC_MILLIS = 0;
 
+  /** Index of the task cache by the agent a task is bound to. */
+  private static final String BY_AGENT = "agent";
+
   private final KubernetesClient client;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Task>> taskListeners = new CopyOnWriteArrayList<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private SharedIndexInformer<Agent> agents;
   private SharedIndexInformer<Framework> frameworks;
@@ -63,6 +69,33 @@ public class ClusterView {
                 .withLabel(Mesokube.LABEL_MANAGED_BY, Mesokube.MANAGED_BY)
                 .runnableInformer(RESYNC_MILLIS));
     tasks = inform(client.resources(Task.class).inAnyNamespace().runnableInformer(RESYNC_MILLIS));
+    // Agent reconciles read one agent's tasks per event; a scan of every task would not scale.
+    tasks.addIndexers(
+        Map.of(
+            BY_AGENT,
+            t ->
+                t.getSpec() == null || t.getSpec().agent() == null
+                    ? List.of()
+                    : List.of(t.getSpec().agent())));
+    tasks.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Task task) {
+            taskChanged(task);
+          }
+
+          @Override
+          public void onUpdate(Task before, Task after) {
+            // Both: a task may have moved between agents (bound, or rebound by hand).
+            taskChanged(before);
+            taskChanged(after);
+          }
+
+          @Override
+          public void onDelete(Task task, boolean deletedFinalStateUnknown) {
+            taskChanged(task);
+          }
+        });
     frameworkLeases =
         inform(
             client
@@ -118,6 +151,20 @@ public class ClusterView {
     listeners.add(listener);
   }
 
+  /**
+   * Runs {@code listener} with every Task added, changed (before and after the change) or deleted,
+   * on an informer thread.
+   */
+  public void onTaskChange(Consumer<Task> listener) {
+    taskListeners.add(listener);
+  }
+
+  private void taskChanged(Task task) {
+    for (Consumer<Task> listener : taskListeners) {
+      listener.accept(task);
+    }
+  }
+
   /** Every Agent. */
   public List<Agent> agents() {
     return agents.getStore().list();
@@ -128,6 +175,11 @@ public class ClusterView {
     return frameworks.getStore().list();
   }
 
+  /** A Framework by namespace and name, or null. */
+  public Framework framework(String namespace, String name) {
+    return frameworks.getStore().getByKey(namespace + "/" + name);
+  }
+
   /** Every Offer the operator made. */
   public List<Offer> offers() {
     return offers.getStore().list();
@@ -136,6 +188,11 @@ public class ClusterView {
   /** Every Task. */
   public List<Task> tasks() {
     return tasks.getStore().list();
+  }
+
+  /** The tasks bound to an agent ({@code spec.agent}), in any state. */
+  public List<Task> tasksOn(String agent) {
+    return tasks.getIndexer().byIndex(BY_AGENT, agent);
   }
 
   /** Every RolePolicy. */

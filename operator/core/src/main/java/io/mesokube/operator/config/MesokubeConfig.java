@@ -78,11 +78,18 @@ public interface MesokubeConfig {
 
   /** Agent liveness (Mesos {@code --agent_reregister_timeout} and friends). */
   interface Agents {
-    /** Time without a heartbeat after which an agent is unreachable. Mesos took 75 s. */
+    /**
+     * Time without a heartbeat (a renewal of the agent's Lease) after which an agent is
+     * unreachable: it is no longer offered, and its tasks go TASK_UNREACHABLE (PARTITION_AWARE
+     * frameworks) or TASK_LOST. Never shorter than the agent's own Lease duration. Mesos took 75 s.
+     */
     @WithDefault("30s")
     Duration unreachableTimeout();
 
-    /** Time unreachable after which an agent is gone and its tasks TASK_GONE. */
+    /**
+     * Time an agent stays unreachable, from when it was marked so, before it is gone: its tasks go
+     * TASK_GONE, its resources are released, and its agent id is refused from then on.
+     */
     @WithDefault("10m")
     Duration goneTimeout();
 

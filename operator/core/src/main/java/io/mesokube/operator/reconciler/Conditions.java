@@ -20,7 +20,11 @@ final class Conditions {
 
   /** Adds a condition; its transition time is kept if the previous one had the same status. */
   Conditions set(String type, boolean status, String reason, String message) {
-    Condition.Status value = status ? Condition.Status.True : Condition.Status.False;
+    return set(type, status ? Condition.Status.True : Condition.Status.False, reason, message);
+  }
+
+  /** Adds a condition that may be Unknown; the transition time as for a boolean one. */
+  Conditions set(String type, Condition.Status value, String reason, String message) {
     String since = now.toString();
     for (Condition c : previous) {
       if (c.type().equals(type) && c.status() == value) {

@@ -1,6 +1,7 @@
 package io.mesokube.operator.reconciler;
 
 import io.mesokube.api.v1alpha1.agent.Agent;
+import io.mesokube.api.v1alpha1.agent.AgentPhase;
 import io.mesokube.api.v1alpha1.common.Resources;
 import java.util.List;
 
@@ -27,9 +28,13 @@ final class ResourceSums {
         round(cpus), round(mem), disk > 0 ? round(disk) : null, gpus > 0 ? gpus : null, null);
   }
 
-  /** What every agent offers in total. */
+  /** What every agent that is not gone offers in total (a gone agent's resources are released). */
   static Resources clusterTotal(List<Agent> agents) {
-    return sum(agents.stream().map(a -> a.getSpec().resources()).toList());
+    return sum(
+        agents.stream()
+            .filter(a -> a.getStatus() == null || a.getStatus().phase() != AgentPhase.Gone)
+            .map(a -> a.getSpec().resources())
+            .toList());
   }
 
   /** The largest fraction of the cluster total that {@code used} takes of any resource (DRF). */

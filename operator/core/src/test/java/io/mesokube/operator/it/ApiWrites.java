@@ -27,7 +27,14 @@ final class ApiWrites {
   /** The resources whose writes the benchmark reports. */
   static final Set<String> RESOURCES =
       Set.of(
-          "offers", "tasks", "tasks/status", "frameworks", "frameworks/status", "events", "leases");
+          "offers",
+          "tasks",
+          "tasks/status",
+          "frameworks",
+          "frameworks/status",
+          "agents/status",
+          "events",
+          "leases");
 
   private static final Set<String> VERBS = Set.of("POST", "PUT", "PATCH", "DELETE", "APPLY");
   private static final Pattern SAMPLE =
