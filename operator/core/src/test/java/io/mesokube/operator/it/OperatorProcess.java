@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The packaged operator ({@code target/quarkus-app}) run as a separate process against the test
@@ -30,6 +31,16 @@ final class OperatorProcess implements AutoCloseable {
 
   /** Starts a replica with the given identity; returns once its HTTP endpoint answers. */
   static OperatorProcess start(Path kubeconfig, String identity, Path logDir) throws IOException {
+    return start(kubeconfig, identity, logDir, Map.of());
+  }
+
+  /**
+   * Starts a replica with the given identity and extra environment (settings such as {@code
+   * MESOKUBE_AGENTS_UNREACHABLE_TIMEOUT}); returns once its HTTP endpoint answers.
+   */
+  static OperatorProcess start(
+      Path kubeconfig, String identity, Path logDir, Map<String, String> environment)
+      throws IOException {
     Path app = Path.of(System.getProperty("mesokube.operator.app"));
     String java = ProcessHandle.current().info().command().orElse("java");
     int port = freePort();
@@ -43,6 +54,7 @@ final class OperatorProcess implements AutoCloseable {
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().put("MESOKUBE_HTTP_PORT", Integer.toString(port));
     builder.environment().put("MESOKUBE_LEADER_IDENTITY", identity);
+    builder.environment().putAll(environment);
     OperatorProcess operator = new OperatorProcess(builder.start(), log, port);
     await()
         .atMost(Duration.ofSeconds(90))
