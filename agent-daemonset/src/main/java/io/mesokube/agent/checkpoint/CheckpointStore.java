@@ -108,11 +108,20 @@ public final class CheckpointStore {
     if (!updates(runDir).finished()) {
       return false;
     }
+    remove(runDir);
+    return true;
+  }
+
+  /**
+   * Removes a run dir whatever it holds: for tasks of an earlier registration of this agent, which
+   * the operator already reported gone. Renamed first, so a crash midway leaves a leftover that
+   * {@link #removeLeftovers} finishes, never a half-deleted run dir that looks like a task.
+   */
+  public void remove(Path runDir) throws IOException {
     Path doomed = tasksDir.resolve(REMOVING + runDir.getFileName() + "-" + UUID.randomUUID());
     Files.move(runDir, doomed, StandardCopyOption.ATOMIC_MOVE);
     AtomicFiles.fsyncDirectory(tasksDir);
     deleteTree(doomed);
-    return true;
   }
 
   private static void deleteTree(Path root) throws IOException {

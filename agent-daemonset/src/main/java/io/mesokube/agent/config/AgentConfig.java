@@ -1,0 +1,142 @@
+package io.mesokube.agent.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the Mesokube agent, under {@code mesokube.agent.} (environment: {@code
+ * MESOKUBE_AGENT_...}). Defaults follow Mesos' agent flags where Mesos has one.
+ */
+@ConfigMapping(prefix = "mesokube.agent")
+public interface AgentConfig {
+
+  /**
+   * Name of the Agent object, one per node; defaults to the host name. In a DaemonSet pod this is
+   * the node name from the downward API ({@code spec.nodeName}); as a local process, any DNS-1123
+   * name.
+   */
+  Optional<String> name();
+
+  /** Host name tasks and frameworks reach the agent by; defaults to the machine's. */
+  Optional<String> hostname();
+
+  /**
+   * Directory of the agent's checkpoints and task sandboxes (Mesos {@code --work_dir}). A host path
+   * in a DaemonSet, so tasks and their state outlive the agent's pod.
+   */
+  @WithDefault("/var/lib/mesokube/agent")
+  Path stateDir();
+
+  /** Base URL of this agent's HTTP API as others reach it; defaults to http://hostname:port. */
+  Optional<String> endpoint();
+
+  /** What the agent offers; the rest of the node stays with the kubelet. */
+  Resources resources();
+
+  /** Attributes for placement, e.g. {@code rack: r1} (Mesos {@code --attributes}). */
+  Map<String, String> attributes();
+
+  /** How tasks are isolated. */
+  Isolation isolation();
+
+  /** Heartbeat and status delivery. */
+  Heartbeat heartbeat();
+
+  /** Sandbox housekeeping. */
+  Sandbox sandbox();
+
+  /** Resources offered (Mesos {@code --resources}); absent values are discovered. */
+  interface Resources {
+    /** CPUs to offer; default: every CPU of the host. */
+    Optional<Double> cpus();
+
+    /** Memory to offer, MiB; default: total minus 1 GiB (half of it on hosts under 2 GiB). */
+    Optional<Long> mem();
+
+    /** Disk to offer, MiB; default: the state directory's file system minus 5 GiB (or half). */
+    Optional<Long> disk();
+
+    /** Port range to offer, Mesos' default {@code 31000-32000}. */
+    @WithDefault("31000-32000")
+    String ports();
+  }
+
+  /** Task isolation. */
+  interface Isolation {
+    /** cgroup hierarchy: auto, v1 or v2. */
+    @WithDefault("auto")
+    String cgroupVersion();
+
+    /**
+     * Root of the agent's cgroups, relative to each hierarchy; one agent per root, so several
+     * agents on one host (the local cluster) do not touch each other's tasks.
+     */
+    @WithDefault("mesokube")
+    String cgroupRoot();
+
+    /** Hard CPU limit (CFS quota) as well as shares, as Mesos' {@code --cgroups_enable_cfs}. */
+    @WithDefault("true")
+    boolean cpuQuota();
+
+    /** Maximum processes per task (pids controller); 0 for no limit. */
+    @WithDefault("4096")
+    long pidsLimit();
+
+    /** User tasks run as when neither the task nor its framework names one. */
+    @WithDefault("nobody")
+    String defaultUser();
+  }
+
+  /** Heartbeat Lease and status delivery to the API server. */
+  interface Heartbeat {
+    /**
+     * Lease duration; the agent renews every third of it. The operator's unreachable timeout (30 s
+     * by default) should be several times this.
+     */
+    @WithDefault("10s")
+    Duration leaseDuration();
+
+    /** Namespace of the heartbeat Lease. */
+    @WithDefault("mesokube-system")
+    String leaseNamespace();
+
+    /** First retry delay of a status update the API server did not take; doubles up to max. */
+    @WithDefault("500ms")
+    Duration statusRetryMin();
+
+    /** Longest delay between retries of one status update (Mesos retries every 10 min max). */
+    @WithDefault("30s")
+    Duration statusRetryMax();
+  }
+
+  /** Sandbox log rotation and garbage collection. */
+  interface Sandbox {
+    /** Size at which a task's stdout or stderr is rotated (Mesos' logrotate module: 10 MB). */
+    @WithDefault("10M")
+    MemorySize logMaxSize();
+
+    /** Rotated files kept per stream; five copies bound a log to 60 MB. */
+    @WithDefault("5")
+    int logMaxFiles();
+
+    /** Age after which a finished task's sandbox is removed (Mesos {@code --gc_delay}). */
+    @WithDefault("7d")
+    Duration gcDelay();
+
+    /**
+     * Fraction of the disk to keep free; when less is free, the oldest finished sandboxes go first
+     * (Mesos {@code --gc_disk_headroom}).
+     */
+    @WithDefault("0.1")
+    double gcDiskHeadroom();
+
+    /** How often rotation and garbage collection run. */
+    @WithDefault("30s")
+    Duration housekeepingInterval();
+  }
+}

@@ -1,0 +1,53 @@
+package io.mesokube.agent.tasks;
+
+import io.mesokube.agent.health.CommandRunner;
+import io.mesokube.agent.health.ProcessCommandRunner;
+import io.mesokube.agent.health.TaskEnvironment;
+import io.mesokube.agent.launcher.LaunchException;
+import io.mesokube.agent.launcher.TaskUser;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a task's command health check as the task's user, through util-linux {@code setpriv} as the
+ * launcher does, so a check never runs with the agent's privileges. The check runs in the agent's
+ * cgroup, not the task's: its cost is the agent's, and a task at its memory limit can still be
+ * checked.
+ */
+final class TaskCommandRunner implements CommandRunner {
+  private final CommandRunner delegate = new ProcessCommandRunner();
+  private final String agentUser = System.getProperty("user.name");
+
+  @Override
+  public int run(List<String> argv, TaskEnvironment task, Duration timeout)
+      throws IOException, InterruptedException, TimeoutException {
+    if (task.user() == null || task.user().equals(agentUser)) {
+      return delegate.run(argv, task, timeout);
+    }
+    TaskUser user;
+    try {
+      user = TaskUser.resolve(task.user());
+    } catch (LaunchException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    List<String> wrapped = new ArrayList<>();
+    wrapped.addAll(
+        List.of(
+            "setpriv",
+            "--reuid=" + user.uid(),
+            "--regid=" + user.gid(),
+            "--init-groups",
+            "--inh-caps=-all",
+            "--",
+            // setpriv execs with root's capabilities still in place; env's exec drops them.
+            "env"));
+    wrapped.addAll(argv);
+    return delegate.run(
+        wrapped,
+        new TaskEnvironment(task.taskId(), task.env(), task.workingDirectory(), null),
+        timeout);
+  }
+}

@@ -1,0 +1,202 @@
+package io.mesokube.agent.tasks;
+
+import io.mesokube.agent.cgroups.CgroupException;
+import io.mesokube.agent.cgroups.Cgroups;
+import io.mesokube.agent.cgroups.Limits;
+import io.mesokube.agent.checkpoint.CheckpointStore;
+import io.mesokube.agent.checkpoint.StatusUpdate;
+import io.mesokube.agent.checkpoint.TaskCheckpoint;
+import io.mesokube.agent.launcher.LaunchException;
+import io.mesokube.agent.launcher.LaunchSpec;
+import io.mesokube.agent.launcher.TaskLauncher;
+import io.mesokube.agent.launcher.TaskProcess;
+import io.mesokube.agent.launcher.TaskUser;
+import io.mesokube.agent.sandbox.Sandbox;
+import io.mesokube.agent.sandbox.Sandboxes;
+import io.mesokube.api.v1alpha1.framework.Framework;
+import io.mesokube.api.v1alpha1.role.RolePolicy;
+import io.mesokube.api.v1alpha1.task.Reasons;
+import io.mesokube.api.v1alpha1.task.Task;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Launches one task: checks what only the agent can (the framework exists, the user exists and may
+ * be root), then sandbox, checkpoint, cgroup and supervisor, in that order, so that a crash at any
+ * point leaves a run dir the recovery understands.
+ */
+public final class TaskLaunch {
+  /**
+   * What every launch needs.
+   *
+   * @param defaultUser user of tasks whose task and framework name none
+   * @param pidsLimit per-task process limit, 0 for none
+   */
+  public record Context(
+      String agentId,
+      String endpoint,
+      String hostname,
+      Cgroups cgroups,
+      Sandboxes sandboxes,
+      CheckpointStore store,
+      TaskLauncher launcher,
+      String defaultUser,
+      boolean cpuQuota,
+      long pidsLimit) {}
+
+  /** A launch the agent refuses or cannot do: the terminal update to report. */
+  static final class Refused extends Exception {
+    final transient StatusUpdate update;
+
+    Refused(StatusUpdate update) {
+      super(update.message());
+      this.update = update;
+    }
+  }
+
+  private final Context context;
+
+  TaskLaunch(Context context) {
+    this.context = context;
+  }
+
+  /** The run dir and status stream of a task, created before anything else is done for it. */
+  TaskRun prepare(Task task) throws IOException {
+    String uid = task.getMetadata().getUid();
+    var runDir = context.store().runDir(uid);
+    Files.createDirectories(runDir);
+    return new TaskRun(
+        task.getMetadata().getNamespace(),
+        task.getMetadata().getName(),
+        uid,
+        runDir,
+        context.store().updates(runDir));
+  }
+
+  /**
+   * Starts {@code task} in {@code run}; on return its process runs.
+   *
+   * @param framework the task's Framework, or null if it does not exist
+   * @param policy the RolePolicy of the task's role, or null
+   */
+  void start(TaskRun run, Task task, Framework framework, RolePolicy policy, Instant now)
+      throws Refused, IOException {
+    if (framework == null) {
+      throw new Refused(
+          TaskEnding.refused(
+              Reasons.TASK_INVALID,
+              "framework " + task.getSpec().framework() + " does not exist in this namespace",
+              now));
+    }
+    if (task.getSpec().container() != null) {
+      throw new Refused(
+          TaskEnding.launchFailed(
+              "this agent runs host commands only: container images are not supported yet", now));
+    }
+    var command = task.getSpec().command();
+    String userName =
+        command.user() != null
+            ? command.user()
+            : framework.getSpec().user() != null
+                ? framework.getSpec().user()
+                : context.defaultUser();
+    if (userName.equals("root")
+        && (policy == null || !Boolean.TRUE.equals(policy.getSpec().allowRootTasks()))) {
+      throw new Refused(
+          TaskEnding.refused(
+              Reasons.TASK_UNAUTHORIZED,
+              "tasks of role "
+                  + role(task, framework)
+                  + " may not run as root: no RolePolicy"
+                  + " allows it (spec.allowRootTasks)",
+              now));
+    }
+    TaskUser user;
+    try {
+      user = TaskUser.resolve(userName);
+    } catch (LaunchException e) {
+      throw new Refused(TaskEnding.launchFailed(e.getMessage(), now));
+    }
+    Sandbox sandbox =
+        context.sandboxes().create(run.namespace, run.name, run.uid, user.uid(), user.gid());
+    run.sandbox = sandbox.dir().toString();
+    var resources = task.getSpec().resources();
+    TaskCheckpoint checkpoint =
+        new TaskCheckpoint(
+            run.namespace,
+            run.name,
+            run.uid,
+            task.getSpec().framework(),
+            context.agentId(),
+            now,
+            run.runDir.toString(),
+            run.sandbox,
+            run.uid,
+            resources,
+            userName,
+            0,
+            0,
+            null,
+            0);
+    context.store().writeTask(checkpoint);
+    run.checkpoint = checkpoint;
+    try {
+      run.cgroup = context.cgroups().create(run.uid, limits(resources));
+      LaunchSpec spec =
+          new LaunchSpec(
+              run.runDir,
+              sandbox.dir(),
+              argv(command),
+              MesosEnvironment.of(
+                  task,
+                  sandbox.dir(),
+                  context.agentId(),
+                  context.endpoint(),
+                  context.hostname(),
+                  framework.getStatus() != null && framework.getStatus().frameworkId() != null
+                      ? framework.getStatus().frameworkId()
+                      : run.namespace + "/" + framework.getMetadata().getName(),
+                  userName),
+              user,
+              run.cgroup.procsFiles(),
+              context.cgroups().supervisors().procsFiles().getFirst());
+      TaskProcess process = context.launcher().launch(spec);
+      run.process = process;
+      run.checkpoint =
+          checkpoint.withSupervisor(
+              process.supervisor().pid(),
+              process.supervisor().startTime(),
+              process.supervisor().bootId(),
+              process.taskPid());
+      context.store().writeTask(run.checkpoint);
+    } catch (LaunchException | CgroupException | IllegalArgumentException e) {
+      if (run.cgroup != null) {
+        run.cgroup.killAll();
+        run.cgroup.destroy();
+        run.cgroup = null;
+      }
+      throw new Refused(
+          TaskEnding.launchFailed("Failed to launch the task: " + e.getMessage(), now));
+    }
+  }
+
+  private Limits limits(io.mesokube.api.v1alpha1.common.Resources r) {
+    double cpus = r.cpus() == null ? 0.1 : r.cpus();
+    long mem = r.mem() == null ? 32 : Math.round(r.mem());
+    Limits limits = Limits.of(cpus, mem * 1024 * 1024).withCpuQuota(context.cpuQuota());
+    return context.pidsLimit() > 0 ? limits.withPidsMax(context.pidsLimit()) : limits;
+  }
+
+  private static List<String> argv(io.mesokube.api.v1alpha1.task.CommandSpec command) {
+    return command.shell() != null ? List.of("/bin/sh", "-c", command.shell()) : command.argv();
+  }
+
+  static String role(Task task, Framework framework) {
+    if (task.getSpec().role() != null) {
+      return task.getSpec().role();
+    }
+    return framework == null ? null : framework.getSpec().roles().getFirst();
+  }
+}

@@ -1,0 +1,459 @@
+package io.mesokube.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.mesokube.api.Mesokube;
+import io.mesokube.api.v1alpha1.agent.Agent;
+import io.mesokube.api.v1alpha1.agent.AgentPhase;
+import io.mesokube.api.v1alpha1.task.Reasons;
+import io.mesokube.api.v1alpha1.task.Task;
+import io.mesokube.api.v1alpha1.task.TaskState;
+import io.mesokube.api.v1alpha1.task.TaskStatusEntry;
+import io.mesokube.e2e.controlplane.Component;
+import io.mesokube.e2e.controlplane.ControlPlane;
+import io.mesokube.e2e.controlplane.ControlPlaneExtension;
+import io.mesokube.e2e.controlplane.TestCluster;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The packaged agent against a real API server, running tasks for real: processes under their
+ * supervisors, in the host's cgroups (v1 on this machine), as the unprivileged user {@code nobody}.
+ * No operator runs: the tests bind Tasks to the agent themselves, as an accept would.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AgentIT {
+  private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+  private static final String AGENT = "agent-it-" + SUFFIX;
+  private static final String CGROUP_PARENT = "mesokube-it-" + SUFFIX;
+  private static final String CGROUP_ROOT = CGROUP_PARENT + "/" + AGENT;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path stateDir;
+  private static AgentProcess agent;
+
+  @BeforeAll
+  static void startAgent(ControlPlane controlPlane) throws IOException {
+    try (KubernetesClient client = controlPlane.newClient()) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(Mesokube.SYSTEM_NAMESPACE)
+                  .endMetadata()
+                  .build())
+          .serverSideApply();
+    }
+    // Tasks run as nobody: the state directory must be traversable by others, as /var/lib is.
+    stateDir = Files.createDirectories(Path.of("/tmp", "mesokube-agent-it-" + SUFFIX));
+    Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    agent =
+        AgentProcess.start(
+            controlPlane.kubeconfig(),
+            AGENT,
+            stateDir,
+            CGROUP_PARENT,
+            controlPlane.workDir().resolve("logs"),
+            Map.of(
+                "MESOKUBE_AGENT_RESOURCES_CPUS", "4",
+                "MESOKUBE_AGENT_RESOURCES_MEM", "4096",
+                "MESOKUBE_AGENT_HEARTBEAT_LEASE_DURATION", "3s",
+                "MESOKUBE_AGENT_HEARTBEAT_STATUS_RETRY_MAX", "2s"));
+  }
+
+  @AfterAll
+  static void stopAgentAndCheckNothingLeaked() throws IOException {
+    try {
+      if (agent != null) {
+        agent.close();
+      }
+      // Every task of these tests ended; the agent removed each task's cgroup, and no
+      // supervisor or task process is left.
+      assertThat(CgroupRoots.taskCgroups(CGROUP_ROOT)).as("task cgroups left").isEmpty();
+      assertThat(CgroupRoots.processes(CGROUP_ROOT)).as("processes left").isEmpty();
+    } finally {
+      CgroupRoots.remove(CGROUP_PARENT);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void registersItsResourcesAndHeartbeats(TestCluster cluster) {
+    Agent registered = cluster.client().resources(Agent.class).withName(AGENT).get();
+    assertThat(registered.getSpec().resources().cpus()).isEqualTo(4.0);
+    assertThat(registered.getSpec().resources().mem()).isEqualTo(4096.0);
+    assertThat(registered.getSpec().resources().ports()).hasSize(1);
+    assertThat(registered.getStatus().phase()).isEqualTo(AgentPhase.Active);
+    assertThat(registered.getStatus().agentId()).endsWith("-S0");
+    assertThat(registered.getStatus().capabilities().cgroupVersion()).isEqualTo("v1");
+
+    Lease first = lease(cluster);
+    assertThat(first.getSpec().getHolderIdentity()).isEqualTo(registered.getStatus().agentId());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> lease(cluster).getSpec().getRenewTime().isAfter(first.getSpec().getRenewTime()));
+  }
+
+  @Test
+  @Order(2)
+  void aTaskRunsAsNobodyAndEndsWithItsExitCodeAndOutput(TestCluster cluster) throws Exception {
+    framework(cluster);
+    apply(
+        cluster,
+        Manifests.task(
+            "exit-3",
+            "fw",
+            AGENT,
+            0.1,
+            32,
+            "id -un; printf \"h\\303\\251llo\\nworld\"; exit 3",
+            null));
+
+    Task task = awaitTerminal(cluster, "exit-3");
+
+    assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(task.getStatus().reason()).isEqualTo(Reasons.COMMAND_EXECUTOR_FAILED);
+    assertThat(task.getStatus().exitCode()).isEqualTo(3);
+    assertThat(task.getStatus().history())
+        .extracting(TaskStatusEntry::state)
+        .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FAILED);
+    String stdout = task.getStatus().sandbox() + "/stdout";
+    assertThat(read(stdout, 0, 100)).isEqualTo("nobody\nhéllo\nworld");
+    assertThat(read(stdout, 7, 6)).isEqualTo("héllo");
+    assertThat(read(stdout, 14, 100)).isEqualTo("world");
+    assertThat(
+            agent
+                .get(
+                    "/files/read?path="
+                        + AgentProcess.encode(
+                            task.getStatus().sandbox() + "/../../../../../etc/passwd")
+                        + "&offset=0")
+                .statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
+  @Order(3)
+  void aTaskOverItsMemoryLimitFailsWithTheMesosReason(TestCluster cluster) {
+    framework(cluster);
+    apply(
+        cluster,
+        Manifests.task("hog", "fw", AGENT, 0.1, 64, "head -c 256M /dev/zero | tail", null));
+
+    Task task = awaitTerminal(cluster, "hog");
+
+    assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(task.getStatus().reason()).isEqualTo(Reasons.CONTAINER_LIMITATION_MEMORY);
+  }
+
+  @Test
+  @Order(4)
+  void halfACpuIsHalfACoreAndAKillEndsIt(TestCluster cluster) throws Exception {
+    framework(cluster);
+    apply(cluster, Manifests.task("spin", "fw", AGENT, 0.5, 32, "while :; do :; done", null));
+    Task running = awaitState(cluster, "spin", TaskState.TASK_RUNNING);
+    String uid = running.getMetadata().getUid();
+
+    long cpu0 = CgroupRoots.cpuNanos(CGROUP_ROOT, uid);
+    long t0 = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofSeconds(3)).until(() -> true);
+    double cores =
+        (CgroupRoots.cpuNanos(CGROUP_ROOT, uid) - cpu0) / (double) (System.nanoTime() - t0);
+    assertThat(cores).as("cores used under a 0.5 cpu quota").isBetween(0.3, 0.7);
+
+    patch(cluster, "spin", "{\"spec\":{\"kill\":true}}");
+    Task task = awaitTerminal(cluster, "spin");
+    assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_KILLED);
+  }
+
+  @Test
+  @Order(5)
+  void aKillGivesTheGracePeriodAndADeletedTaskStops(TestCluster cluster) throws Exception {
+    framework(cluster);
+    apply(
+        cluster,
+        Manifests.task(
+            "polite",
+            "fw",
+            AGENT,
+            0.1,
+            32,
+            "trap \"echo bye; exit 0\" TERM; echo up; while :; do sleep 0.1; done",
+            "killPolicy: {gracePeriodSeconds: 10}"));
+    apply(cluster, Manifests.task("doomed", "fw", AGENT, 0.1, 32, "exec sleep 600", null));
+    Task polite = awaitState(cluster, "polite", TaskState.TASK_RUNNING);
+    Task doomed = awaitState(cluster, "doomed", TaskState.TASK_RUNNING);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(polite.getStatus().sandbox() + "/stdout", 0, 10).equals("up\n"));
+
+    patch(cluster, "polite", "{\"spec\":{\"kill\":true}}");
+    cluster.client().resources(Task.class).withName("doomed").delete();
+
+    Task killed = awaitTerminal(cluster, "polite");
+    assertThat(killed.getStatus().state()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(read(killed.getStatus().sandbox() + "/stdout", 0, 100)).isEqualTo("up\nbye\n");
+    String doomedUid = doomed.getMetadata().getUid();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(CgroupRoots.taskCgroups(CGROUP_ROOT))
+                    .noneMatch(p -> p.endsWith(doomedUid)));
+  }
+
+  @Test
+  @Order(6)
+  void rootNeedsAPolicyAndAnUnknownUserFailsTheLaunch(TestCluster cluster) {
+    framework(cluster);
+    apply(
+        cluster,
+        Manifests.task("as-root", "fw", AGENT, 0.1, 32, "id -u", null)
+            .replace("shell:", "user: root\n    shell:"));
+    apply(
+        cluster,
+        Manifests.task("as-ghost", "fw", AGENT, 0.1, 32, "id -u", null)
+            .replace("shell:", "user: ghost-user\n    shell:"));
+
+    Task root = awaitTerminal(cluster, "as-root");
+    Task ghost = awaitTerminal(cluster, "as-ghost");
+
+    assertThat(root.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(root.getStatus().reason()).isEqualTo(Reasons.TASK_UNAUTHORIZED);
+    assertThat(ghost.getStatus().state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(ghost.getStatus().reason()).isEqualTo(Reasons.CONTAINER_LAUNCH_FAILED);
+    assertThat(ghost.getStatus().message()).contains("ghost-user");
+  }
+
+  @Test
+  @Order(7)
+  void aFailingHealthCheckKillsTheTask(TestCluster cluster) {
+    framework(cluster);
+    apply(
+        cluster,
+        Manifests.task(
+            "sick",
+            "fw",
+            AGENT,
+            0.1,
+            32,
+            "touch healthy; sleep 4; rm healthy; exec sleep 600",
+            """
+            healthCheck:
+              type: COMMAND
+              command: {shell: "test -f healthy"}
+              delaySeconds: 0
+              intervalSeconds: 1
+              timeoutSeconds: 2
+              consecutiveFailures: 2
+              gracePeriodSeconds: 0
+            """));
+
+    // The check runs as the task's user in its sandbox: it passes while the file is there.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              Task t = cluster.client().resources(Task.class).withName("sick").get();
+              return t.getStatus() != null && Boolean.TRUE.equals(t.getStatus().healthy());
+            });
+    Task task = awaitTerminal(cluster, "sick");
+
+    assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(task.getStatus().reason()).isEqualTo(Reasons.TASK_HEALTH_CHECK_STATUS_UPDATED);
+    assertThat(task.getStatus().healthy()).isFalse();
+  }
+
+  @Test
+  @Order(8)
+  void tasksSurviveAKill9OfTheAgentAndReportTheirRealExitCodes(TestCluster cluster)
+      throws Exception {
+    framework(cluster);
+    // Twenty tasks; the first ten end while the agent is down, the others after it is back.
+    for (int i = 0; i < 20; i++) {
+      int seconds = i < 10 ? 3 : 14;
+      apply(
+          cluster,
+          Manifests.task(
+              "t" + i, "fw", AGENT, 0.05, 32, "sleep " + seconds + "; exit " + (i % 4), null));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                states(cluster).values().stream().filter(s -> s == TaskState.TASK_RUNNING).count()
+                    == 20);
+
+    agent.kill();
+    // Wait, with the agent down, until the first ten have ended: their supervisors recorded it.
+    await().atMost(Duration.ofSeconds(30)).until(() -> exitFiles() >= 10);
+    assertThat(states(cluster).values()).allMatch(s -> s == TaskState.TASK_RUNNING);
+    agent.start();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> states(cluster).values().stream().allMatch(s -> s != null && s.isTerminal()));
+    for (int i = 0; i < 20; i++) {
+      Task t = cluster.client().resources(Task.class).withName("t" + i).get();
+      int code = i % 4;
+      assertThat(t.getStatus().exitCode()).as("exit code of t%d", i).isEqualTo(code);
+      assertThat(t.getStatus().state())
+          .as("state of t%d", i)
+          .isEqualTo(code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED);
+      // Each state once: nothing resent after the restart was written twice.
+      assertThat(t.getStatus().history())
+          .extracting(TaskStatusEntry::state)
+          .as("history of t%d", i)
+          .containsExactly(TaskState.TASK_RUNNING, t.getStatus().state());
+    }
+  }
+
+  @Test
+  @Order(9)
+  void statusesOfTasksThatEndWhileTheApiServerIsDownArriveOnceItIsBack(TestCluster cluster) {
+    framework(cluster);
+    for (int i = 0; i < 10; i++) {
+      apply(
+          cluster,
+          Manifests.task("o" + i, "fw", AGENT, 0.05, 32, "sleep 2; exit " + (i % 3), null));
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> states(cluster).values().stream().allMatch(s -> s == TaskState.TASK_RUNNING));
+
+    cluster.controlPlane().stop(Component.KUBE_APISERVER);
+    try {
+      await().atMost(Duration.ofSeconds(40)).pollDelay(Duration.ofSeconds(30)).until(() -> true);
+      assertThat(agent.isAlive()).isTrue();
+    } finally {
+      cluster.controlPlane().start(Component.KUBE_APISERVER);
+    }
+
+    // A new client: the test's own may hold a connection to the stopped server for a while.
+    try (KubernetesClient client = cluster.controlPlane().newClient()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(states(client, cluster.namespace()).values())
+                      .allMatch(s -> s != null && s.isTerminal()));
+    }
+    for (int i = 0; i < 10; i++) {
+      Task t = cluster.client().resources(Task.class).withName("o" + i).get();
+      assertThat(t.getStatus().exitCode()).as("exit code of o%d", i).isEqualTo(i % 3);
+      assertThat(t.getStatus().history())
+          .extracting(TaskStatusEntry::state)
+          .as("history of o%d", i)
+          .containsExactly(TaskState.TASK_RUNNING, t.getStatus().state());
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static void framework(TestCluster cluster) {
+    apply(cluster, Manifests.framework("fw", null));
+  }
+
+  static void apply(TestCluster cluster, String yaml) {
+    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), yaml);
+  }
+
+  static void patch(TestCluster cluster, String task, String mergePatch) {
+    cluster
+        .client()
+        .resources(Task.class)
+        .withName(task)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+  }
+
+  static Task awaitTerminal(TestCluster cluster, String name) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              Task t = cluster.client().resources(Task.class).withName(name).get();
+              return t != null
+                  && t.getStatus() != null
+                  && t.getStatus().state() != null
+                  && t.getStatus().state().isTerminal();
+            });
+    return cluster.client().resources(Task.class).withName(name).get();
+  }
+
+  static Task awaitState(TestCluster cluster, String name, TaskState state) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              Task t = cluster.client().resources(Task.class).withName(name).get();
+              return t != null && t.getStatus() != null && t.getStatus().state() == state;
+            });
+    return cluster.client().resources(Task.class).withName(name).get();
+  }
+
+  static String read(String path, long offset, long length)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        agent.get(
+            "/files/read?path="
+                + AgentProcess.encode(path)
+                + "&offset="
+                + offset
+                + "&length="
+                + length);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(response.body());
+    return body.get("data").asText();
+  }
+
+  private static Lease lease(TestCluster cluster) {
+    return cluster
+        .client()
+        .leases()
+        .inNamespace(Mesokube.SYSTEM_NAMESPACE)
+        .withName(Mesokube.agentLeaseName(AGENT))
+        .get();
+  }
+
+  private static Map<String, TaskState> states(TestCluster cluster) {
+    return states(cluster.client(), cluster.namespace());
+  }
+
+  private static Map<String, TaskState> states(KubernetesClient client, String namespace) {
+    Map<String, TaskState> out = new java.util.TreeMap<>();
+    for (Task t : client.resources(Task.class).inNamespace(namespace).list().getItems()) {
+      out.put(t.getMetadata().getName(), t.getStatus() == null ? null : t.getStatus().state());
+    }
+    return out;
+  }
+
+  /** Run dirs whose supervisor recorded the task's exit. */
+  private static long exitFiles() throws IOException {
+    try (var dirs = Files.list(stateDir.resolve("tasks"))) {
+      return dirs.filter(d -> Files.exists(d.resolve("exit"))).count();
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.mesokube.agent.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mesokube.agent.checkpoint.StatusUpdate;
+import io.mesokube.agent.launcher.ExitStatus;
+import io.mesokube.agent.launcher.LostCause;
+import io.mesokube.api.v1alpha1.task.Reasons;
+import io.mesokube.api.v1alpha1.task.TaskState;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TaskEndingTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+
+  @Test
+  void exitZeroIsFinished() {
+    StatusUpdate u = TaskEnding.ended(ExitStatus.exited(0), null, false, 64, NOW);
+    assertThat(u.state()).isEqualTo(TaskState.TASK_FINISHED);
+    assertThat(u.exitCode()).isZero();
+  }
+
+  @Test
+  void aNonZeroExitFailsWithItsCode() {
+    StatusUpdate u = TaskEnding.ended(ExitStatus.exited(3), null, false, 64, NOW);
+    assertThat(u.state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(u.reason()).isEqualTo(Reasons.COMMAND_EXECUTOR_FAILED);
+    assertThat(u.exitCode()).isEqualTo(3);
+    assertThat(u.message()).isEqualTo("Command exited with status 3");
+  }
+
+  @Test
+  void anOomKillIsAMemoryLimitationEvenDuringAKill() {
+    StatusUpdate u =
+        TaskEnding.ended(ExitStatus.signaled(9), TaskEnding.KillCause.REQUESTED, true, 64, NOW);
+    assertThat(u.state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(u.reason()).isEqualTo(Reasons.CONTAINER_LIMITATION_MEMORY);
+    assertThat(u.exitCode()).isEqualTo(137);
+  }
+
+  @Test
+  void whatTheAgentKilledIsKilled() {
+    assertThat(
+            TaskEnding.ended(
+                    ExitStatus.signaled(15), TaskEnding.KillCause.REQUESTED, false, 64, NOW)
+                .state())
+        .isEqualTo(TaskState.TASK_KILLED);
+    StatusUpdate unhealthy =
+        TaskEnding.ended(ExitStatus.signaled(15), TaskEnding.KillCause.UNHEALTHY, false, 64, NOW);
+    assertThat(unhealthy.state()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(unhealthy.healthy()).isFalse();
+    assertThat(unhealthy.reason()).isEqualTo(Reasons.TASK_HEALTH_CHECK_STATUS_UPDATED);
+  }
+
+  @Test
+  void aLostSupervisorIsReportedAsMesosDoes() {
+    assertThat(TaskEnding.lost(LostCause.SUPERVISOR_DIED, "x", false, NOW).reason())
+        .isEqualTo(Reasons.EXECUTOR_TERMINATED);
+    assertThat(TaskEnding.lost(LostCause.HOST_REBOOTED, "x", true, NOW).state())
+        .isEqualTo(TaskState.TASK_GONE);
+    assertThat(TaskEnding.lost(LostCause.HOST_REBOOTED, "x", false, NOW).state())
+        .isEqualTo(TaskState.TASK_LOST);
+    assertThat(TaskEnding.lost(LostCause.NEVER_STARTED, "x", false, NOW).reason())
+        .isEqualTo(Reasons.CONTAINER_LAUNCH_FAILED);
+  }
+}
