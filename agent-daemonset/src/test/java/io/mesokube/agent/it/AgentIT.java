@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -20,6 +19,7 @@ import io.mesokube.api.v1alpha1.task.TaskStatusEntry;
 import io.mesokube.e2e.controlplane.Component;
 import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
+import io.mesokube.e2e.controlplane.KubectlResult;
 import io.mesokube.e2e.controlplane.TestCluster;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -55,23 +55,20 @@ class AgentIT {
 
   @BeforeAll
   static void startAgent(ControlPlane controlPlane) throws IOException {
-    try (KubernetesClient client = controlPlane.newClient()) {
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName(Mesokube.SYSTEM_NAMESPACE)
-                  .endMetadata()
-                  .build())
-          .serverSideApply();
-    }
+    // The agent runs with nothing but its RBAC from deploy/, as its ServiceAccount would.
+    Path rbac = Path.of("..", "deploy", "rbac", "agent.yaml").toAbsolutePath().normalize();
+    KubectlResult applied = controlPlane.kubectl("apply", "-f", rbac.toString());
+    assertThat(applied.succeeded()).as("apply %s: %s", rbac, applied.stderr()).isTrue();
     // Tasks run as nobody: the state directory must be traversable by others, as /var/lib is.
     stateDir = Files.createDirectories(Path.of("/tmp", "mesokube-agent-it-" + SUFFIX));
     Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
     agent =
         AgentProcess.start(
-            controlPlane.kubeconfig(),
+            controlPlane.kubeconfigFor(
+                "system:serviceaccount:" + Mesokube.SYSTEM_NAMESPACE + ":mesokube-agent",
+                "system:serviceaccounts",
+                "system:serviceaccounts:" + Mesokube.SYSTEM_NAMESPACE,
+                "system:authenticated"),
             AGENT,
             stateDir,
             CGROUP_PARENT,
@@ -183,6 +180,18 @@ class AgentIT {
     double cores =
         (CgroupRoots.cpuNanos(CGROUP_ROOT, uid) - cpu0) / (double) (System.nanoTime() - t0);
     assertThat(cores).as("cores used under a 0.5 cpu quota").isBetween(0.3, 0.7);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(agent.get("/q/metrics").body().lines())
+                    .anyMatch(
+                        l ->
+                            l.startsWith("mesokube_agent_task_cpu_usage_seconds{")
+                                && l.contains("task=\"spin\""))
+                    .anyMatch(
+                        l ->
+                            l.matches("mesokube_agent_tasks\\{state=\"TASK_RUNNING\"\\} [1-9].*")));
 
     patch(cluster, "spin", "{\"spec\":{\"kill\":true}}");
     Task task = awaitTerminal(cluster, "spin");
