@@ -175,7 +175,13 @@ public class AgentRuntime {
               context,
               new TaskManager.Caches(
                   (ns, n) -> tasks.getStore().getByKey(ns + "/" + n),
-                  (ns, n) -> frameworks.getStore().getByKey(ns + "/" + n),
+                  // A Framework applied just before its Task may not be in the cache yet.
+                  (ns, n) -> {
+                    Framework cached = frameworks.getStore().getByKey(ns + "/" + n);
+                    return cached != null
+                        ? cached
+                        : client.resources(Framework.class).inNamespace(ns).withName(n).get();
+                  },
                   role ->
                       policies.getStore().list().stream()
                           .filter(p -> role.equals(p.getSpec().role()))

@@ -19,9 +19,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class TaskManager implements StatusSender.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(TaskManager.class);
   private static final int DEFAULT_GRACE_SECONDS = 3;
+  private static final int FINISHED_REMEMBERED = 10_000;
 
   /** Reads of the informer caches. */
   public record Caches(
@@ -59,6 +63,18 @@ public final class TaskManager implements StatusSender.Listener {
   private final Clock clock;
   // Written on the manager's thread only; concurrent so that metrics may read it.
   private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
+  // Uids of tasks finished here whose checkpoint is gone: the informer may still show an older
+  // Task (status absent or RUNNING) for a moment, which must not launch or report it again.
+  private final Set<String> finished =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > FINISHED_REMEMBERED;
+            }
+          });
+  // Uids of tasks whose checkpoint could not be read at recovery, with why.
+  private final Map<String, String> unrecoverable = new HashMap<>();
 
   public TaskManager(
       TaskLaunch.Context context,
@@ -138,7 +154,7 @@ public final class TaskManager implements StatusSender.Listener {
         recover(runDir);
       } catch (IOException | RuntimeException e) {
         // One unreadable run dir must not keep the agent from its other tasks.
-        LOG.error("Cannot recover the task in {}", runDir, e);
+        unrecoverable(runDir, e);
       }
     }
     for (String orphan : context.cgroups().list()) {
@@ -146,6 +162,24 @@ public final class TaskManager implements StatusSender.Listener {
         LOG.warn("Killing and removing cgroup {} of no known task", orphan);
         context.cgroups().open(orphan).ifPresent(TaskManager::destroy);
       }
+    }
+  }
+
+  /**
+   * A run dir whose checkpoint cannot be read (corrupt, half-written by a crashed host): what ran
+   * is killed, and the task is reported TASK_LOST when its Task is seen, never launched again. The
+   * run dir is named after the Task's uid, and so is its cgroup.
+   */
+  private void unrecoverable(Path runDir, Exception cause) {
+    String uid = runDir.getFileName().toString();
+    LOG.error("Cannot recover the task in {}; it will be reported TASK_LOST", runDir, cause);
+    runs.remove(uid);
+    unrecoverable.put(uid, String.valueOf(cause.getMessage()));
+    try {
+      context.cgroups().open(uid).ifPresent(TaskManager::destroy);
+      context.store().remove(runDir);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("Cannot clean up after the unrecoverable task in {}", runDir, e);
     }
   }
 
@@ -221,6 +255,9 @@ public final class TaskManager implements StatusSender.Listener {
       return;
     }
     TaskState stored = task.getStatus() == null ? null : task.getStatus().state();
+    if (run == null && finished.contains(task.getMetadata().getUid())) {
+      return;
+    }
     if (run == null) {
       if (stored != null && stored.isTerminal()) {
         return;
@@ -289,7 +326,20 @@ public final class TaskManager implements StatusSender.Listener {
     }
     runs.put(run.uid, run);
     Instant now = now();
-    if (stored != null) {
+    String unreadable = unrecoverable.remove(run.uid);
+    if (unreadable != null) {
+      append(
+          run,
+          StatusUpdate.of(
+              TaskState.TASK_LOST,
+              io.mesokube.api.v1alpha1.task.Reasons.AGENT_RESTARTED,
+              "the agent could not read the task's checkpoint after a restart ("
+                  + unreadable
+                  + "); whatever ran of it was killed",
+              null,
+              null,
+              now));
+    } else if (stored != null) {
       // This agent reported the task once (it has a state) but holds no checkpoint of it: the
       // state directory was lost. It cannot know whether the task runs; Mesos says TASK_LOST.
       append(
@@ -420,6 +470,8 @@ public final class TaskManager implements StatusSender.Listener {
     append(run, TaskEnding.ended(status, run.killing, oom, mem, now()));
     LOG.info("Task {} ended: {}", run.taskId(), status.message());
     cleanUp(run);
+    // A task killed because the API server holds it terminal has nothing left to deliver.
+    retire(run);
   }
 
   /** Removes what the task held on the host; its sandbox stays for the garbage collector. */
@@ -487,21 +539,7 @@ public final class TaskManager implements StatusSender.Listener {
 
   @Override
   public void delivered(StatusSender.Delivery delivery, StatusUpdate last) {
-    thread.execute(
-        () -> {
-          TaskRun run = runs.get(delivery.uid());
-          if (run == null || !run.exited || !run.stream.finished()) {
-            return;
-          }
-          try {
-            if (context.store().removeIfFinished(run.runDir)) {
-              runs.remove(run.uid);
-              sender.forget(run.uid);
-            }
-          } catch (IOException e) {
-            LOG.warn("Cannot remove the checkpoint of finished task {}", run.taskId(), e);
-          }
-        });
+    thread.execute(() -> retire(runs.get(delivery.uid())));
   }
 
   @Override
@@ -509,11 +547,35 @@ public final class TaskManager implements StatusSender.Listener {
     thread.execute(
         () -> {
           TaskRun run = runs.get(delivery.uid());
-          if (run != null && run.running()) {
+          if (run == null) {
+            return;
+          }
+          if (run.running()) {
             LOG.info("Task {} is {} in the API server: killing it here", run.taskId(), stored);
             kill(run, TaskEnding.KillCause.SUPERSEDED, 0);
+          } else {
+            // Nothing runs (a stale view had it launched or reported again): the API server's
+            // terminal state stands.
+            run.exited = true;
+            retire(run);
           }
         });
+  }
+
+  /** Forgets a run whose last update the API server holds: its checkpoint goes, not its sandbox. */
+  private void retire(TaskRun run) {
+    if (run == null || !run.exited || !run.stream.finished()) {
+      return;
+    }
+    try {
+      if (context.store().removeIfFinished(run.runDir)) {
+        finished.add(run.uid);
+        runs.remove(run.uid);
+        sender.forget(run.uid);
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot remove the checkpoint of finished task {}", run.taskId(), e);
+    }
   }
 
   private void append(TaskRun run, StatusUpdate update) {

@@ -380,6 +380,102 @@ class AgentIT {
     }
   }
 
+  @Test
+  @Order(10)
+  void aProgramThatDoesNotExistFailsTheTaskWithAMessage(TestCluster cluster) {
+    framework(cluster);
+    apply(
+        cluster,
+        """
+        apiVersion: mesokube.io/v1alpha1
+        kind: Task
+        metadata: {name: missing}
+        spec:
+          framework: fw
+          agent: %s
+          resources: {cpus: 0.1, mem: 32}
+          command: {argv: [/no/such/program, --flag]}
+        """
+            .formatted(AGENT));
+
+    Task task = awaitTerminal(cluster, "missing");
+
+    assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(task.getStatus().reason()).isEqualTo(Reasons.CONTAINER_LAUNCH_FAILED);
+    assertThat(task.getStatus().message()).contains("/no/such/program");
+  }
+
+  @Test
+  @Order(11)
+  void aTaskMarkedUnreachableIsReportedRunningAgain(TestCluster cluster) {
+    framework(cluster);
+    apply(cluster, Manifests.task("partitioned", "fw", AGENT, 0.05, 32, "exec sleep 600", null));
+    awaitState(cluster, "partitioned", TaskState.TASK_RUNNING);
+
+    // What the operator writes when the agent's heartbeat lapses.
+    patchStatus(
+        cluster,
+        "partitioned",
+        "{\"status\":{\"state\":\"TASK_UNREACHABLE\",\"reason\":\"REASON_AGENT_REMOVED\"}}");
+
+    Task back = awaitState(cluster, "partitioned", TaskState.TASK_RUNNING);
+    assertThat(back.getStatus().message()).isEqualTo("the agent is reachable again");
+    patch(cluster, "partitioned", "{\"spec\":{\"kill\":true}}");
+    assertThat(awaitTerminal(cluster, "partitioned").getStatus().state())
+        .isEqualTo(TaskState.TASK_KILLED);
+  }
+
+  @Test
+  @Order(12)
+  void aTaskWhoseCheckpointIsCorruptIsReportedLostAndKilled(TestCluster cluster) throws Exception {
+    framework(cluster);
+    apply(cluster, Manifests.task("scrambled", "fw", AGENT, 0.05, 32, "exec sleep 600", null));
+    String uid = awaitState(cluster, "scrambled", TaskState.TASK_RUNNING).getMetadata().getUid();
+    Path checkpoint = stateDir.resolve("tasks").resolve(uid).resolve("task.json");
+
+    agent.kill();
+    byte[] bytes = Files.readAllBytes(checkpoint);
+    Files.write(checkpoint, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    agent.start();
+
+    Task task = awaitTerminal(cluster, "scrambled");
+    assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_LOST);
+    assertThat(task.getStatus().reason()).isEqualTo(Reasons.AGENT_RESTARTED);
+    assertThat(CgroupRoots.taskCgroups(CGROUP_ROOT)).noneMatch(p -> p.endsWith(uid));
+  }
+
+  @Test
+  @Order(13)
+  void anAgentMarkedGoneRegistersAfreshAndKillsWhatItRan(TestCluster cluster) throws Exception {
+    framework(cluster);
+    apply(cluster, Manifests.task("orphaned", "fw", AGENT, 0.05, 32, "exec sleep 600", null));
+    String uid = awaitState(cluster, "orphaned", TaskState.TASK_RUNNING).getMetadata().getUid();
+    String oldId =
+        cluster.client().resources(Agent.class).withName(AGENT).get().getStatus().agentId();
+
+    agent.kill();
+    // What the operator writes once the agent stayed away past the gone timeout.
+    cluster
+        .client()
+        .resources(Agent.class)
+        .withName(AGENT)
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Gone\"}}");
+    patchStatus(
+        cluster,
+        "orphaned",
+        "{\"status\":{\"state\":\"TASK_GONE\",\"reason\":\"REASON_AGENT_REMOVED_BY_OPERATOR\"}}");
+    agent.start();
+
+    Agent fresh = cluster.client().resources(Agent.class).withName(AGENT).get();
+    assertThat(fresh.getStatus().phase()).isEqualTo(AgentPhase.Active);
+    assertThat(fresh.getStatus().agentId()).isNotEqualTo(oldId);
+    assertThat(CgroupRoots.taskCgroups(CGROUP_ROOT)).noneMatch(p -> p.endsWith(uid));
+    assertThat(
+            cluster.client().resources(Task.class).withName("orphaned").get().getStatus().state())
+        .isEqualTo(TaskState.TASK_GONE);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   static void framework(TestCluster cluster) {
@@ -395,6 +491,15 @@ class AgentIT {
         .client()
         .resources(Task.class)
         .withName(task)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+  }
+
+  static void patchStatus(TestCluster cluster, String task, String mergePatch) {
+    cluster
+        .client()
+        .resources(Task.class)
+        .withName(task)
+        .subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
   }
 
