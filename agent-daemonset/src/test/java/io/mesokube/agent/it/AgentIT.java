@@ -21,6 +21,8 @@ import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.KubectlResult;
 import io.mesokube.e2e.controlplane.TestCluster;
+import io.mesokube.e2e.process.AgentProcess;
+import io.mesokube.e2e.process.CgroupRoots;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

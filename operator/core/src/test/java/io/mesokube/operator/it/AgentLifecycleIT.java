@@ -19,6 +19,7 @@ import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.TestCluster;
+import io.mesokube.e2e.process.OperatorProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

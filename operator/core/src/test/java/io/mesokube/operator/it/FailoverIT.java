@@ -11,6 +11,7 @@ import io.mesokube.api.v1alpha1.offer.Offer;
 import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.TestCluster;
+import io.mesokube.e2e.process.OperatorProcess;
 import io.mesokube.examples.runner.RunnerMain;
 import io.mesokube.examples.runner.RunnerOptions;
 import java.io.IOException;

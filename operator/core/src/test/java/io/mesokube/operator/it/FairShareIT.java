@@ -9,6 +9,7 @@ import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.TestCluster;
+import io.mesokube.e2e.process.OperatorProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mesokube.api.v1alpha1.common.Resources;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.TestCluster;
+import io.mesokube.e2e.process.OperatorProcess;
 import io.mesokube.examples.runner.RunnerMain;
 import io.mesokube.examples.runner.RunnerOptions;
 import java.time.Duration;

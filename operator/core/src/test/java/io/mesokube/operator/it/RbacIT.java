@@ -27,6 +27,7 @@ import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.KubectlResult;
 import io.mesokube.e2e.controlplane.TestCluster;
+import io.mesokube.e2e.process.OperatorProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.mesokube.agent.it;
+package io.mesokube.e2e.process;
 
 import static org.awaitility.Awaitility.await;
 
@@ -15,13 +15,13 @@ import java.util.stream.Stream;
  * The agent's cgroups as the kernel shows them, read directly (not through the code under test): to
  * measure a task's CPU use, check that nothing leaked, and clean up after a failed run.
  */
-final class CgroupRoots {
+public final class CgroupRoots {
   private static final Path BASE = Path.of("/sys/fs/cgroup");
 
   private CgroupRoots() {}
 
   /** Every directory of {@code root} in every mounted hierarchy. */
-  static List<Path> dirs(String root) throws IOException {
+  public static List<Path> dirs(String root) throws IOException {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> hierarchies = Files.list(BASE)) {
       for (Path h : hierarchies.toList()) {
@@ -35,7 +35,7 @@ final class CgroupRoots {
   }
 
   /** Task cgroups (directories under {@code task/}) left in any hierarchy. */
-  static List<Path> taskCgroups(String root) throws IOException {
+  public static List<Path> taskCgroups(String root) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path dir : dirs(root)) {
       Path tasks = dir.resolve("task");
@@ -49,7 +49,7 @@ final class CgroupRoots {
   }
 
   /** Processes in any cgroup under {@code root}. */
-  static List<Long> processes(String root) throws IOException {
+  public static List<Long> processes(String root) throws IOException {
     List<Long> out = new ArrayList<>();
     for (Path dir : dirs(root)) {
       try (Stream<Path> s = Files.walk(dir)) {
@@ -67,7 +67,7 @@ final class CgroupRoots {
   }
 
   /** CPU time used by a task's cgroup, in nanoseconds (v1 cpuacct). */
-  static long cpuNanos(String root, String taskUid) throws IOException {
+  public static long cpuNanos(String root, String taskUid) throws IOException {
     return Long.parseLong(
         Files.readString(
                 BASE.resolve("cpuacct")
@@ -79,7 +79,7 @@ final class CgroupRoots {
   }
 
   /** Kills whatever runs under {@code root} and removes its cgroups, deepest first. */
-  static void remove(String root) throws IOException {
+  public static void remove(String root) throws IOException {
     for (long pid : processes(root)) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
