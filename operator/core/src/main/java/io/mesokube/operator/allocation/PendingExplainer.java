@@ -133,6 +133,15 @@ final class PendingExplainer {
     if (r.gpus() != null) {
       out.append(out.isEmpty() ? "" : ", ").append("gpus ").append(r.gpus());
     }
+    if (r.ports() != null && !r.ports().isEmpty()) {
+      out.append(out.isEmpty() ? "" : ", ").append("ports ");
+      out.append(
+          String.join(
+              ",",
+              r.ports().stream()
+                  .map(p -> p.begin().equals(p.end()) ? "" + p.begin() : p.begin() + "-" + p.end())
+                  .toList()));
+    }
     return out.toString();
   }
 }
