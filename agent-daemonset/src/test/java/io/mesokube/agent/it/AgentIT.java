@@ -485,7 +485,7 @@ class AgentIT {
   }
 
   static void apply(TestCluster cluster, String yaml) {
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), yaml);
+    cluster.controlPlane().applyOk(cluster.namespace(), yaml);
   }
 
   static void patch(TestCluster cluster, String task, String mergePatch) {

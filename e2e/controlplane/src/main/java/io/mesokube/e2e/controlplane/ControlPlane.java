@@ -161,6 +161,23 @@ public final class ControlPlane implements AutoCloseable {
         .run(stdin, List.of(kubectlArgs));
   }
 
+  /**
+   * {@code kubectl apply -f -} of {@code yaml}, as a user would, in {@code namespace} unless null.
+   *
+   * @throws IllegalStateException with kubectl's message when the API server refuses it
+   */
+  public void applyOk(String namespace, String yaml) {
+    List<String> args = new java.util.ArrayList<>();
+    if (namespace != null) {
+      args.add("--namespace=" + namespace);
+    }
+    args.addAll(List.of("apply", "-f", "-"));
+    KubectlResult result = kubectlWithInput(yaml, args.toArray(String[]::new));
+    if (!result.succeeded()) {
+      throw new IllegalStateException("kubectl apply failed: " + result.stderr());
+    }
+  }
+
   /** Stops one component (SIGTERM, then SIGKILL after the grace period); no-op if stopped. */
   public void stop(Component component) {
     supervisor.stop(component);

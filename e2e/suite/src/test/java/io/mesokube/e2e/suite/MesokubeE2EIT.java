@@ -330,11 +330,7 @@ class MesokubeE2EIT {
   }
 
   private static void apply(TestCluster cluster, String yaml) {
-    KubectlResult result =
-        cluster
-            .controlPlane()
-            .kubectlWithInput(yaml, "--namespace=" + cluster.namespace(), "apply", "-f", "-");
-    assertThat(result.succeeded()).as("kubectl apply: %s", result.stderr()).isTrue();
+    cluster.controlPlane().applyOk(cluster.namespace(), yaml);
   }
 
   private static List<Task> tasks(TestCluster cluster) {

@@ -289,7 +289,7 @@ class AgentLifecycleIT {
   }
 
   private static void apply(TestCluster cluster, String yaml) {
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), yaml);
+    cluster.controlPlane().applyOk(cluster.namespace(), yaml);
   }
 
   /** The agents the watcher framework holds offers for. */

@@ -108,16 +108,17 @@ class FairShareIT {
 
   private static void policy(
       TestCluster cluster, String name, String role, double weight, String quota) {
-    Manifests.applyOk(
-        cluster.controlPlane(),
-        null,
-        """
+    cluster
+        .controlPlane()
+        .applyOk(
+            null,
+            """
         apiVersion: mesokube.io/v1alpha1
         kind: RolePolicy
         metadata: {name: %s}
         spec: {role: %s, weight: %s%s}
         """
-            .formatted(name, role, weight, quota == null ? "" : ", quota: " + quota));
+                .formatted(name, role, weight, quota == null ? "" : ", quota: " + quota));
   }
 
   private static void workload(TestCluster cluster, String framework, String role, int tasks) {
@@ -141,7 +142,7 @@ class FairShareIT {
           """
               .formatted(framework, i, framework));
     }
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), yaml.toString());
+    cluster.controlPlane().applyOk(cluster.namespace(), yaml.toString());
   }
 
   /** Cpus of running tasks of two frameworks. */

@@ -46,8 +46,7 @@ class OfferCycleIT {
     try (KubernetesClient client = controlPlane.newClient()) {
       OperatorLease.ensureNamespace(client);
       for (String agent : AGENTS) {
-        Manifests.applyOk(
-            controlPlane,
+        controlPlane.applyOk(
             null,
             """
             apiVersion: mesokube.io/v1alpha1
@@ -77,14 +76,11 @@ class OfferCycleIT {
 
   @Test
   void managedTasksArePlacedWithinTheAgents(TestCluster cluster) {
-    Manifests.applyOk(
-        cluster.controlPlane(), cluster.namespace(), framework("batch", "Managed", "batch", 60));
+    cluster.controlPlane().applyOk(cluster.namespace(), framework("batch", "Managed", "batch", 60));
     for (int i = 0; i < 6; i++) {
-      Manifests.applyOk(
-          cluster.controlPlane(), cluster.namespace(), task("t-" + i, "batch", 1.0, 256, null));
+      cluster.controlPlane().applyOk(cluster.namespace(), task("t-" + i, "batch", 1.0, 256, null));
     }
-    Manifests.applyOk(
-        cluster.controlPlane(), cluster.namespace(), task("huge", "batch", 16.0, 256, null));
+    cluster.controlPlane().applyOk(cluster.namespace(), task("huge", "batch", 16.0, 256, null));
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -134,21 +130,22 @@ class OfferCycleIT {
   void aPolicyTheAllocatorRefusesDoesNotStopAllocation(TestCluster cluster) {
     // Mesos refuses a quota on the default role '*'; the schema cannot tell.
     String policy = "default-" + cluster.namespace();
-    Manifests.applyOk(
-        cluster.controlPlane(),
-        null,
-        """
+    cluster
+        .controlPlane()
+        .applyOk(
+            null,
+            """
         apiVersion: mesokube.io/v1alpha1
         kind: RolePolicy
         metadata: {name: %s}
         spec: {role: '*', quota: {limit: {cpus: 1}}}
         """
-            .formatted(policy));
+                .formatted(policy));
     try {
-      Manifests.applyOk(
-          cluster.controlPlane(), cluster.namespace(), framework("after", "Managed", "after", 60));
-      Manifests.applyOk(
-          cluster.controlPlane(), cluster.namespace(), task("after-0", "after", 0.1, 32, null));
+      cluster
+          .controlPlane()
+          .applyOk(cluster.namespace(), framework("after", "Managed", "after", 60));
+      cluster.controlPlane().applyOk(cluster.namespace(), task("after-0", "after", 0.1, 32, null));
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(() -> assertThat(task(cluster, "after-0").getSpec().agent()).isNotNull());
@@ -160,24 +157,25 @@ class OfferCycleIT {
   @Test
   void aQuotaLimitIsNeverCrossedAndTheWaitingTaskSaysWhy(TestCluster cluster) {
     String policy = "capped-" + cluster.namespace();
-    Manifests.applyOk(
-        cluster.controlPlane(),
-        null,
-        """
+    cluster
+        .controlPlane()
+        .applyOk(
+            null,
+            """
         apiVersion: mesokube.io/v1alpha1
         kind: RolePolicy
         metadata: {name: %s}
         spec: {role: capped, quota: {limit: {cpus: 1}}}
         """
-            .formatted(policy));
+                .formatted(policy));
     try {
-      Manifests.applyOk(
-          cluster.controlPlane(),
-          cluster.namespace(),
-          framework("capped", "Managed", "capped", 60));
+      cluster
+          .controlPlane()
+          .applyOk(cluster.namespace(), framework("capped", "Managed", "capped", 60));
       for (int i = 0; i < 3; i++) {
-        Manifests.applyOk(
-            cluster.controlPlane(), cluster.namespace(), task("c-" + i, "capped", 0.5, 64, null));
+        cluster
+            .controlPlane()
+            .applyOk(cluster.namespace(), task("c-" + i, "capped", 0.5, 64, null));
       }
       await()
           .atMost(Duration.ofSeconds(30))
@@ -232,8 +230,7 @@ class OfferCycleIT {
 
   @Test
   void anAcceptLaunchesItsTasksOnTheOffersAgent(TestCluster cluster) {
-    Manifests.applyOk(
-        cluster.controlPlane(), cluster.namespace(), framework("web", "Offers", "web", 60));
+    cluster.controlPlane().applyOk(cluster.namespace(), framework("web", "Offers", "web", 60));
     renewLease(cluster.client(), "web", 30);
     // Earlier tests' tasks may still hold part of an agent: take an offer with room for both.
     await()
@@ -287,10 +284,11 @@ class OfferCycleIT {
     // available, so a new offer of it could only come from ignoring the decline's filter (a
     // filter covers what was declined; Mesos offers an agent again once it has more).
     String agent = "offer-it-picky";
-    Manifests.applyOk(
-        cluster.controlPlane(),
-        null,
-        """
+    cluster
+        .controlPlane()
+        .applyOk(
+            null,
+            """
         apiVersion: mesokube.io/v1alpha1
         kind: Agent
         metadata: {name: %s}
@@ -298,10 +296,11 @@ class OfferCycleIT {
           resources: {cpus: 2, mem: 1024}
           reservations: [{role: picky, resources: {cpus: 2, mem: 1024}}]
         """
-            .formatted(agent));
+                .formatted(agent));
     try {
-      Manifests.applyOk(
-          cluster.controlPlane(), cluster.namespace(), framework("picky", "Offers", "picky", 60));
+      cluster
+          .controlPlane()
+          .applyOk(cluster.namespace(), framework("picky", "Offers", "picky", 60));
       renewLease(cluster.client(), "picky", 30);
       await()
           .atMost(Duration.ofSeconds(20))
@@ -341,8 +340,7 @@ class OfferCycleIT {
 
   @Test
   void aSuppressedFrameworkGetsNoOffersSaysWhyAndReviveBringsThemBack(TestCluster cluster) {
-    Manifests.applyOk(
-        cluster.controlPlane(), cluster.namespace(), framework("quiet", "Offers", "quiet", 60));
+    cluster.controlPlane().applyOk(cluster.namespace(), framework("quiet", "Offers", "quiet", 60));
     renewLease(cluster.client(), "quiet", 60);
     awaitOffer(cluster, "quiet");
     await()
@@ -400,8 +398,9 @@ class OfferCycleIT {
 
   @Test
   void anAcceptAskingForMoreThanOfferedEndsItsTasksInError(TestCluster cluster) {
-    Manifests.applyOk(
-        cluster.controlPlane(), cluster.namespace(), framework("greedy", "Offers", "greedy", 60));
+    cluster
+        .controlPlane()
+        .applyOk(cluster.namespace(), framework("greedy", "Offers", "greedy", 60));
     renewLease(cluster.client(), "greedy", 30);
     Offer offer = awaitOffer(cluster, "greedy");
 
@@ -427,8 +426,9 @@ class OfferCycleIT {
 
   @Test
   void anAcceptNamingAnotherAgentEndsItsTasksInError(TestCluster cluster) {
-    Manifests.applyOk(
-        cluster.controlPlane(), cluster.namespace(), framework("astray", "Offers", "astray", 60));
+    cluster
+        .controlPlane()
+        .applyOk(cluster.namespace(), framework("astray", "Offers", "astray", 60));
     renewLease(cluster.client(), "astray", 30);
     Offer offer = awaitOffer(cluster, "astray");
     String other =
@@ -456,14 +456,14 @@ class OfferCycleIT {
 
   @Test
   void anAcceptOfAnOfferFromAnEarlierLeaderIsDropped(TestCluster cluster) {
-    Manifests.applyOk(
-        cluster.controlPlane(), cluster.namespace(), framework("late", "Offers", "late", 60));
+    cluster.controlPlane().applyOk(cluster.namespace(), framework("late", "Offers", "late", 60));
     // An offer as an earlier leader (epoch 0) left it, already answered: this leader never made
     // it, so it holds nothing and its tasks must not run.
-    Manifests.applyOk(
-        cluster.controlPlane(),
-        cluster.namespace(),
-        """
+    cluster
+        .controlPlane()
+        .applyOk(
+            cluster.namespace(),
+            """
         apiVersion: mesokube.io/v1alpha1
         kind: Offer
         metadata:
@@ -485,7 +485,7 @@ class OfferCycleIT {
                 - name: from-old-offer
                   spec: {framework: late, resources: {cpus: 0.5, mem: 64}, command: {shell: 'true'}}
         """
-            .formatted(AGENTS.get(0)));
+                .formatted(AGENTS.get(0)));
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -501,13 +501,11 @@ class OfferCycleIT {
 
   @Test
   void aFrameworkWhoseSchedulerStaysAwayIsTornDown(TestCluster cluster) {
-    Manifests.applyOk(
-        cluster.controlPlane(), cluster.namespace(), framework("gone", "Offers", "gone", 2));
+    cluster.controlPlane().applyOk(cluster.namespace(), framework("gone", "Offers", "gone", 2));
     renewLease(cluster.client(), "gone", 1);
-    Manifests.applyOk(
-        cluster.controlPlane(),
-        cluster.namespace(),
-        task("orphan", "gone", 0.1, 32, AGENTS.get(0)));
+    cluster
+        .controlPlane()
+        .applyOk(cluster.namespace(), task("orphan", "gone", 0.1, 32, AGENTS.get(0)));
 
     await()
         .atMost(Duration.ofSeconds(30))

@@ -70,8 +70,7 @@ class RbacIT {
           controlPlane.kubectl("apply", "-f", RBAC.resolve(file).normalize().toString());
       assertThat(applied.succeeded()).as("apply %s: %s", file, applied.stderr()).isTrue();
     }
-    Manifests.applyOk(
-        controlPlane,
+    controlPlane.applyOk(
         null,
         """
         apiVersion: mesokube.io/v1alpha1
@@ -103,10 +102,10 @@ class RbacIT {
 
   @Test
   void theOperatorPlacesManagedTasksWithItsOwnRights(TestCluster cluster) throws IOException {
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), framework("batch", "Managed"));
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), task("t-0", "batch", 1.0));
+    cluster.controlPlane().applyOk(cluster.namespace(), framework("batch", "Managed"));
+    cluster.controlPlane().applyOk(cluster.namespace(), task("t-0", "batch", 1.0));
     // Larger than any agent: the operator writes why it waits (tasks/status patch).
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), task("too-big", "batch", 512.0));
+    cluster.controlPlane().applyOk(cluster.namespace(), task("too-big", "batch", 512.0));
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -210,7 +209,7 @@ class RbacIT {
 
   @Test
   void theOperatorIsRefusedWhatItDoesNotNeed(TestCluster cluster) {
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), framework("kept", "Managed"));
+    cluster.controlPlane().applyOk(cluster.namespace(), framework("kept", "Managed"));
     String ns = cluster.namespace();
 
     assertForbidden(() -> operatorClient.resources(Agent.class).withName(AGENT).delete());
@@ -297,9 +296,9 @@ class RbacIT {
 
   @Test
   void theGaugesCountWhatTheCachesHold(TestCluster cluster) {
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), framework("gauged", "Managed"));
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), task("fits", "gauged", 0.5));
-    Manifests.applyOk(cluster.controlPlane(), cluster.namespace(), task("too-big", "gauged", 64));
+    cluster.controlPlane().applyOk(cluster.namespace(), framework("gauged", "Managed"));
+    cluster.controlPlane().applyOk(cluster.namespace(), task("fits", "gauged", 0.5));
+    cluster.controlPlane().applyOk(cluster.namespace(), task("too-big", "gauged", 64));
     KubernetesClient admin = cluster.client();
 
     await()
