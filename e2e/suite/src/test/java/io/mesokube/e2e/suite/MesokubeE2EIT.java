@@ -109,7 +109,7 @@ class MesokubeE2EIT {
 
   @Test
   @Order(1)
-  void managedTasksArePlacedByTheOperatorAndRunByTheAgents(TestCluster cluster) {
+  void managedTasksArePlacedByTheOperatorAndRunByTheAgents(TestCluster cluster) throws Exception {
     apply(cluster, framework("batch", "Managed", ""));
     Instant created = Instant.now();
     for (int i = 0; i < 12; i++) {
@@ -143,6 +143,17 @@ class MesokubeE2EIT {
                 assertThat(t.getStatus().history())
                     .extracting(TaskStatusEntry::state)
                     .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED));
+    // Each task's output, read through the operator, which proxies its agent's files API.
+    Task first = done.getFirst();
+    var read =
+        operator.get(
+            "/agents/"
+                + first.getSpec().agent()
+                + "/files/read?offset=0&length=200&path="
+                + AgentProcess.encode(first.getStatus().sandbox() + "/stdout"));
+    assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+    assertThat(read.body())
+        .contains(cluster.namespace() + "/" + first.getMetadata().getName() + " on ");
     List<Long> latencies = new ArrayList<>();
     for (Task t : done) {
       Instant running = Instant.parse(t.getStatus().startTime());
