@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mesokube.agent.cgroups.Cgroups;
 import io.mesokube.agent.checkpoint.CheckpointStore;
+import io.mesokube.agent.checkpoint.LaunchLog;
 import io.mesokube.agent.config.AgentConfig;
 import io.mesokube.agent.health.HealthCheckers;
 import io.mesokube.agent.host.HostResources;
@@ -161,7 +162,8 @@ public class AgentRuntime {
               launcher,
               config.isolation().defaultUser(),
               config.isolation().cpuQuota(),
-              config.isolation().pidsLimit());
+              config.isolation().pidsLimit(),
+              new LaunchLog(stateDir));
       frameworks = client.resources(Framework.class).inAnyNamespace().runnableInformer(0);
       policies = client.resources(RolePolicy.class).runnableInformer(0);
       tasks =

@@ -4,6 +4,7 @@ import io.mesokube.agent.cgroups.CgroupException;
 import io.mesokube.agent.cgroups.Cgroups;
 import io.mesokube.agent.cgroups.Limits;
 import io.mesokube.agent.checkpoint.CheckpointStore;
+import io.mesokube.agent.checkpoint.LaunchLog;
 import io.mesokube.agent.checkpoint.StatusUpdate;
 import io.mesokube.agent.checkpoint.TaskCheckpoint;
 import io.mesokube.agent.launcher.LaunchException;
@@ -44,7 +45,8 @@ public final class TaskLaunch {
       TaskLauncher launcher,
       String defaultUser,
       boolean cpuQuota,
-      long pidsLimit) {}
+      long pidsLimit,
+      LaunchLog launches) {}
 
   /** A launch the agent refuses or cannot do: the terminal update to report. */
   static final class Refused extends Exception {
@@ -162,6 +164,8 @@ public final class TaskLaunch {
               user,
               run.cgroup.procsFiles(),
               context.cgroups().supervisors().procsFiles().getFirst());
+      // Recorded before the attempt: an audit must see every process that may have started.
+      context.launches().record(run.uid, run.namespace + "/" + run.name, now);
       TaskProcess process = context.launcher().launch(spec);
       run.process = process;
       run.checkpoint =

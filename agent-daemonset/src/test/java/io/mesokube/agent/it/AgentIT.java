@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.mesokube.agent.checkpoint.LaunchLog;
 import io.mesokube.api.Mesokube;
 import io.mesokube.api.v1alpha1.agent.Agent;
 import io.mesokube.api.v1alpha1.agent.AgentPhase;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -327,6 +329,8 @@ class AgentIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> states(cluster).values().stream().allMatch(s -> s != null && s.isTerminal()));
+    // The agent's own record: each of the twenty started once, none again after the restart.
+    List<String> launches = new LaunchLog(stateDir).uids();
     for (int i = 0; i < 20; i++) {
       Task t = cluster.client().resources(Task.class).withName("t" + i).get();
       int code = i % 4;
@@ -335,6 +339,9 @@ class AgentIT {
           .as("state of t%d", i)
           .isEqualTo(code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED);
       // Each state once: nothing resent after the restart was written twice.
+      assertThat(launches.stream().filter(t.getMetadata().getUid()::equals))
+          .as("launches of t%d", i)
+          .hasSize(1);
       assertThat(t.getStatus().history())
           .extracting(TaskStatusEntry::state)
           .as("history of t%d", i)
