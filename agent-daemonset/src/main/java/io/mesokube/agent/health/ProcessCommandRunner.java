@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The plain {@link CommandRunner}: the command is a child process of the agent, run as the agent's
  * user with the task's environment and working directory, and killed with its descendants at its
- * timeout. The agent wraps it to enter the task's cgroup and to switch to the task's user.
+ * timeout. The agent wraps it to switch to the task's user (the check runs in the agent's cgroup).
  */
 public final class ProcessCommandRunner implements CommandRunner {
   private static final File NO_INPUT = new File("/dev/null");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -38,9 +39,11 @@ final class TaskDirs {
     Path stderr = touch(spec.sandboxDir().resolve("stderr"));
     if (spec.user() != null) {
       // The task owns its sandbox, as in Mesos; root opened its logs, the user may reopen them.
+      // Never through a link: the sandbox may already be the user's, and another task of the same
+      // user could have swapped a log for a link to a file root owns.
       for (Path path : new Path[] {spec.sandboxDir(), stdout, stderr}) {
-        Files.setAttribute(path, "unix:uid", spec.user().uid());
-        Files.setAttribute(path, "unix:gid", spec.user().gid());
+        Files.setAttribute(path, "unix:uid", spec.user().uid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:gid", spec.user().gid(), LinkOption.NOFOLLOW_LINKS);
       }
     }
     Path env = spec.runDir().resolve(RunDir.TASK_ENV);

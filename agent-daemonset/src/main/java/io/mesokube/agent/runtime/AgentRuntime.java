@@ -171,7 +171,8 @@ public class AgentRuntime {
               .resources(Task.class)
               .inAnyNamespace()
               .withField("spec.agent", name)
-              .runnableInformer(0);
+              // A resync every 5 min hands every Task to the manager again: level-triggered.
+              .runnableInformer(Duration.ofMinutes(5).toMillis());
       TaskManager manager =
           new TaskManager(
               context,

@@ -19,6 +19,10 @@ public final class StatusApplier {
   /** History entries kept; the schema allows 32. */
   static final int HISTORY = 32;
 
+  // The schema's limits: a longer message would be refused, and the update never delivered.
+  private static final int MAX_MESSAGE = 4096;
+  private static final int MAX_REASON = 128;
+
   /** What to do with an update. */
   public sealed interface Outcome {
     /** Write this status. */
@@ -42,7 +46,8 @@ public final class StatusApplier {
    * @param taskId Mesos' task id ({@code namespace/name})
    */
   public static Outcome apply(
-      StatusUpdate update, TaskStatus current, Long generation, String sandbox, String taskId) {
+      StatusUpdate raw, TaskStatus current, Long generation, String sandbox, String taskId) {
+    StatusUpdate update = fitted(raw);
     TaskState stored = current == null ? null : current.state();
     List<TaskStatusEntry> history =
         current == null || current.history() == null ? List.of() : current.history();
@@ -91,6 +96,27 @@ public final class StatusApplier {
             terminal ? time : null,
             List.copyOf(nextHistory),
             conditions(current, healthy, update)));
+  }
+
+  private static StatusUpdate fitted(StatusUpdate u) {
+    String message = cut(u.message(), MAX_MESSAGE);
+    String reason = cut(u.reason(), MAX_REASON);
+    if (message == u.message() && reason == u.reason()) {
+      return u;
+    }
+    return new StatusUpdate(
+        u.sequence(),
+        u.uuid(),
+        u.state(),
+        reason,
+        message,
+        u.exitCode(),
+        u.healthy(),
+        u.timestamp());
+  }
+
+  private static String cut(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 
   private static boolean isHealthChange(StatusUpdate update, TaskStatus current) {

@@ -124,7 +124,10 @@ public final class StatusSender {
             d.taskId(),
             backoff.toMillis(),
             e.getMessage());
-        break;
+        if (!taskSpecific(e)) {
+          // The API server is away (or refuses everyone): the other tasks would fail alike.
+          break;
+        }
       } catch (IOException e) {
         // The checkpoint could not record an acknowledgement: the update will be sent again,
         // which is harmless (applying is idempotent), so keep going with the other tasks.
@@ -178,6 +181,14 @@ public final class StatusSender {
             .list()
             .getItems();
     return found.isEmpty() ? null : found.getFirst();
+  }
+
+  /**
+   * Whether a failure concerns this task's update only (a 4xx other than 429): the others are still
+   * delivered in this pass, and this one is retried after the back-off.
+   */
+  private static boolean taskSpecific(KubernetesClientException e) {
+    return e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429;
   }
 
   /** Delivers one update; false if the stream must stop here (superseded). */

@@ -20,6 +20,7 @@ import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 
@@ -68,13 +69,41 @@ public final class TaskLaunch {
   TaskRun prepare(Task task) throws IOException {
     String uid = task.getMetadata().getUid();
     var runDir = context.store().runDir(uid);
-    Files.createDirectories(runDir);
-    return new TaskRun(
-        task.getMetadata().getNamespace(),
-        task.getMetadata().getName(),
-        uid,
-        runDir,
-        context.store().updates(runDir));
+    Files.createDirectories(runDir.getParent());
+    if (!Files.isDirectory(runDir)) {
+      // The run dir will hold the task's environment, secrets included, until it starts.
+      Files.createDirectory(
+          runDir,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    TaskRun run =
+        new TaskRun(
+            task.getMetadata().getNamespace(),
+            task.getMetadata().getName(),
+            uid,
+            runDir,
+            context.store().updates(runDir));
+    // Checkpointed before anything can be reported, so that a restart finds which task this run
+    // dir is for even if the launch is refused or never happens.
+    run.checkpoint =
+        new TaskCheckpoint(
+            run.namespace,
+            run.name,
+            uid,
+            task.getSpec().framework(),
+            context.agentId(),
+            Instant.now(),
+            runDir.toString(),
+            context.sandboxes().sandbox(run.namespace, run.name, uid).dir().toString(),
+            null,
+            task.getSpec().resources(),
+            null,
+            0,
+            0,
+            null,
+            0);
+    context.store().writeTask(run.checkpoint);
+    return run;
   }
 
   /**
@@ -104,8 +133,7 @@ public final class TaskLaunch {
             : framework.getSpec().user() != null
                 ? framework.getSpec().user()
                 : context.defaultUser();
-    if (userName.equals("root")
-        && (policy == null || !Boolean.TRUE.equals(policy.getSpec().allowRootTasks()))) {
+    if (userName.equals("root") && !allowsRoot(policy)) {
       throw new Refused(
           TaskEnding.refused(
               Reasons.TASK_UNAUTHORIZED,
@@ -120,6 +148,18 @@ public final class TaskLaunch {
       user = TaskUser.resolve(userName);
     } catch (LaunchException e) {
       throw new Refused(TaskEnding.launchFailed(e.getMessage(), now));
+    }
+    // By uid, not name: any account with uid 0 is root.
+    if (user.uid() == 0 && !allowsRoot(policy)) {
+      throw new Refused(
+          TaskEnding.refused(
+              Reasons.TASK_UNAUTHORIZED,
+              "tasks of role "
+                  + role(task, framework)
+                  + " may not run as root (user "
+                  + userName
+                  + " has uid 0): no RolePolicy allows it (spec.allowRootTasks)",
+              now));
     }
     Sandbox sandbox =
         context.sandboxes().create(run.namespace, run.name, run.uid, user.uid(), user.gid());
@@ -195,6 +235,10 @@ public final class TaskLaunch {
 
   private static List<String> argv(io.mesokube.api.v1alpha1.task.CommandSpec command) {
     return command.shell() != null ? List.of("/bin/sh", "-c", command.shell()) : command.argv();
+  }
+
+  private static boolean allowsRoot(RolePolicy policy) {
+    return policy != null && Boolean.TRUE.equals(policy.getSpec().allowRootTasks());
   }
 
   static String role(Task task, Framework framework) {

@@ -216,6 +216,11 @@ public final class TaskManager implements StatusSender.Listener {
     if (last != null && last.isTerminal()) {
       run.exited = true;
       cleanUp(run);
+      // Its last update may have been delivered already, with only the removal missed.
+      retire(run);
+      if (!runs.containsKey(run.uid)) {
+        return;
+      }
     } else {
       switch (context.launcher().recover(runDir)) {
         case Recovery.Running r -> {
@@ -253,6 +258,17 @@ public final class TaskManager implements StatusSender.Listener {
         kill(run, TaskEnding.KillCause.REQUESTED, DEFAULT_GRACE_SECONDS);
       }
       return;
+    }
+    for (TaskRun older : List.copyOf(runs.values())) {
+      if (older != run
+          && older.running()
+          && older.namespace.equals(namespace)
+          && older.name.equals(name)) {
+        // The Task was deleted and created again under its name: the old one's process must go.
+        LOG.info(
+            "Task {} was replaced by a new Task of its name: killing the old one", older.taskId());
+        kill(older, TaskEnding.KillCause.REQUESTED, DEFAULT_GRACE_SECONDS);
+      }
     }
     TaskState stored = task.getStatus() == null ? null : task.getStatus().state();
     if (run == null && finished.contains(task.getMetadata().getUid())) {
@@ -326,6 +342,9 @@ public final class TaskManager implements StatusSender.Listener {
     }
     runs.put(run.uid, run);
     Instant now = now();
+    // Until a process starts there is none to wait for: a run that reports without launching is
+    // over once its update is delivered.
+    run.exited = true;
     String unreadable = unrecoverable.remove(run.uid);
     if (unreadable != null) {
       append(
@@ -359,6 +378,7 @@ public final class TaskManager implements StatusSender.Listener {
       String role = TaskLaunch.role(task, framework);
       RolePolicy policy = role == null ? null : caches.rolePolicy().apply(role);
       try {
+        run.exited = false;
         launch.start(run, task, framework, policy, now);
         append(run, StatusUpdate.of(TaskState.TASK_RUNNING, null, null, null, null, now()));
         watchExit(run);

@@ -105,7 +105,15 @@ fi
   for procs in $task_procs; do
     echo 0 > "$procs" || fail "cannot join task cgroup $procs"
   done
-  true >> "$sandbox/stdout" && true >> "$sandbox/stderr" || fail "cannot open the sandbox logs"
+  # The logs are opened as the task's user, never as root: the sandbox is the user's, and a link
+  # planted there must not make root open (or create) a file elsewhere.
+  if [ -n "$uid" ]; then
+    as_user() { "$setpriv" --reuid="$uid" --regid="$gid" "$groups" --inh-caps=-all -- "$@"; }
+  else
+    as_user() { "$@"; }
+  fi
+  as_user /bin/sh -c 'true >> "$1/stdout" && true >> "$1/stderr"' sh "$sandbox" \
+    || fail "cannot open the sandbox logs"
   [ -r "$run/task.env" ] || fail "no $run/task.env"
   # task.env is "set -- 'NAME=value'... "$@"", single-quoted by the agent. It holds the task's
   # secrets, so it leaves the disk once read.
@@ -115,6 +123,9 @@ fi
   # --default-signal: sh started this subshell with SIGINT and SIGQUIT ignored (POSIX, for "&").
   # -C: the task's cwd, entered as the task's user.
   set -- env -i --default-signal -C "$sandbox" "$@"
+  # Appending (O_APPEND) lets log rotation truncate the files under a running task; a shell of the
+  # task's user opens them and execs env in place.
+  set -- /bin/sh -c 'exec "$@" >> "$0/stdout" 2>> "$0/stderr"' "$sandbox" "$@"
   if [ -n "$uid" ]; then
     # env runs as the user already: setpriv execs with root's capabilities still in effect (the
     # kernel drops them during that exec), which would let the user run a program only root may.
@@ -123,8 +134,7 @@ fi
   fi
   # Reported only now that the task is in its cgroups: from here on, killing them reaches it.
   echo "$$ $pid"
-  # Appending (O_APPEND) lets log rotation truncate the files under a running task.
-  exec "$@" >> "$sandbox/stdout" 2>> "$sandbox/stderr"
+  exec "$@"
 ) &
 task=$!
 # Only the task reports to the agent.
