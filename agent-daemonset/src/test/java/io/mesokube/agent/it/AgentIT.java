@@ -305,27 +305,39 @@ class AgentIT {
   void tasksSurviveAKill9OfTheAgentAndReportTheirRealExitCodes(TestCluster cluster)
       throws Exception {
     framework(cluster);
-    // Twenty tasks; the first ten end while the agent is down, the others after it is back.
-    for (int i = 0; i < 20; i++) {
-      int seconds = i < 10 ? 3 : 14;
-      apply(
-          cluster,
-          Manifests.task(
-              "t" + i, "fw", AGENT, 0.05, 32, "sleep " + seconds + "; exit " + (i % 4), null));
+    // Twenty tasks, each waiting for its gate file: the test opens the first ten's while the agent
+    // is down, the others' after it is back (gates, not sleeps: on a loaded machine launching
+    // twenty tasks may take longer than a short sleep).
+    Gate first = new Gate("first");
+    Gate second = new Gate("second");
+    try {
+      for (int i = 0; i < 20; i++) {
+        Gate gate = i < 10 ? first : second;
+        apply(cluster, Manifests.task("t" + i, "fw", AGENT, 0.05, 32, gate.command(i % 4), null));
+      }
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  states(cluster).values().stream().filter(s -> s == TaskState.TASK_RUNNING).count()
+                      == 20);
+
+      agent.kill();
+      first.open();
+      // With the agent down, the first ten end: their supervisors record it.
+      await().atMost(Duration.ofSeconds(30)).until(() -> exitFiles() >= 10);
+      assertThat(states(cluster).values()).allMatch(s -> s == TaskState.TASK_RUNNING);
+      agent.start();
+      second.open();
+      assertAllEndOnceWithTheirRealExitCodes(cluster);
+    } finally {
+      first.close();
+      second.close();
     }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                states(cluster).values().stream().filter(s -> s == TaskState.TASK_RUNNING).count()
-                    == 20);
+  }
 
-    agent.kill();
-    // Wait, with the agent down, until the first ten have ended: their supervisors recorded it.
-    await().atMost(Duration.ofSeconds(30)).until(() -> exitFiles() >= 10);
-    assertThat(states(cluster).values()).allMatch(s -> s == TaskState.TASK_RUNNING);
-    agent.start();
-
+  private static void assertAllEndOnceWithTheirRealExitCodes(TestCluster cluster)
+      throws IOException {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> states(cluster).values().stream().allMatch(s -> s != null && s.isTerminal()));
@@ -351,23 +363,26 @@ class AgentIT {
 
   @Test
   @Order(9)
-  void statusesOfTasksThatEndWhileTheApiServerIsDownArriveOnceItIsBack(TestCluster cluster) {
+  void statusesOfTasksThatEndWhileTheApiServerIsDownArriveOnceItIsBack(TestCluster cluster)
+      throws IOException {
     framework(cluster);
+    Gate gate = new Gate("outage");
     for (int i = 0; i < 10; i++) {
-      apply(
-          cluster,
-          Manifests.task("o" + i, "fw", AGENT, 0.05, 32, "sleep 2; exit " + (i % 3), null));
+      apply(cluster, Manifests.task("o" + i, "fw", AGENT, 0.05, 32, gate.command(i % 3), null));
     }
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> states(cluster).values().stream().allMatch(s -> s == TaskState.TASK_RUNNING));
 
     cluster.controlPlane().stop(Component.KUBE_APISERVER);
     try {
+      // The tasks end now, with nobody to tell.
+      gate.open();
       await().atMost(Duration.ofSeconds(40)).pollDelay(Duration.ofSeconds(30)).until(() -> true);
       assertThat(agent.isAlive()).isTrue();
     } finally {
       cluster.controlPlane().start(Component.KUBE_APISERVER);
+      gate.close();
     }
 
     // A new client: the test's own may hold a connection to the stopped server for a while.
@@ -571,6 +586,27 @@ class AgentIT {
       out.put(t.getMetadata().getName(), t.getStatus() == null ? null : t.getStatus().state());
     }
     return out;
+  }
+
+  /** A file tasks wait for before they exit: the test decides when they end. */
+  private record Gate(Path file) implements AutoCloseable {
+    Gate(String name) {
+      this(Path.of("/tmp", "mesokube-it-" + SUFFIX + "-" + name));
+    }
+
+    /** A shell command that waits for the gate, then exits with {@code code}. */
+    String command(int code) {
+      return "while [ ! -e " + file + " ]; do sleep 0.1; done; exit " + code;
+    }
+
+    void open() throws IOException {
+      Files.writeString(file, "");
+    }
+
+    @Override
+    public void close() throws IOException {
+      Files.deleteIfExists(file);
+    }
   }
 
   /** Run dirs whose supervisor recorded the task's exit. */
