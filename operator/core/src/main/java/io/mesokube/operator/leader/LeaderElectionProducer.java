@@ -30,9 +30,10 @@ public class LeaderElectionProducer {
         .withRenewDeadline(leader.renewDeadline())
         .withRetryPeriod(leader.retryPeriod())
         .withLeaderCallbacks(
-            new LeaderCallbacks(leadership::startedLeading, () -> {}, newLeader -> {}))
-        // Exits when leadership is lost (the builder's default), so a deposed replica never runs
-        // an allocation cycle beside the new leader.
+            new LeaderCallbacks(
+                leadership::startedLeading, leadership::stoppedLeading, newLeader -> {}))
+        // The builder of this Java Operator SDK version does not exit on a lost Lease (its
+        // exitOnStopLeading is false and cannot be set): Leadership.stoppedLeading exits instead.
         .build();
   }
 }

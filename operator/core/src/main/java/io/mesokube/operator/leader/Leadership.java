@@ -3,6 +3,7 @@ package io.mesokube.operator.leader;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mesokube.operator.config.MesokubeConfig;
+import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,8 +16,7 @@ import org.slf4j.LoggerFactory;
  * <p>The epoch is the Lease's {@code leaseTransitions} when this replica took it: it grows with
  * every change of leader, so offers stamped with an older epoch are known to be stale (Mesos
  * rescinds every offer on master failover for the same reason). A replica that loses the Lease
- * exits (Java Operator SDK's {@code exitOnStopLeading}), so an epoch never changes within a
- * process.
+ * exits ({@link #stoppedLeading}), so an epoch never changes within a process.
  */
 @ApplicationScoped
 public class Leadership {
@@ -43,6 +43,17 @@ public class Leadership {
     long value = transitions == null ? 0 : transitions;
     LOG.info("Leading with epoch {}", value);
     epoch.complete(value);
+  }
+
+  /**
+   * Called by leader election when this replica lost the Lease (it could not renew within the renew
+   * deadline, say during an API server outage). It exits at once: a deposed leader that kept its
+   * allocation loop would make offers beside the new one (a split brain, seen in the fault suite).
+   * Its supervisor (the Deployment, or {@code ./mesokube}) starts it again as a follower.
+   */
+  void stoppedLeading() {
+    LOG.error("Lost the leader Lease; exiting so that only the new leader allocates");
+    Quarkus.asyncExit(1);
   }
 
   /** Whether this replica leads. */
