@@ -60,6 +60,26 @@ public record TaskCheckpoint(
     Objects.requireNonNull(sandboxDir, "sandboxDir");
   }
 
+  /** This checkpoint of a run about to launch: when, in which cgroup, as which user. */
+  public TaskCheckpoint withLaunch(Instant launchTime, String cgroup, String user) {
+    return new TaskCheckpoint(
+        namespace,
+        name,
+        uid,
+        framework,
+        agentId,
+        launchTime,
+        runDir,
+        sandboxDir,
+        cgroup,
+        resources,
+        user,
+        supervisorPid,
+        supervisorStartTime,
+        bootId,
+        taskPid);
+  }
+
   /** This checkpoint with the identity of the task's supervisor and the task's pid. */
   public TaskCheckpoint withSupervisor(
       long supervisorPid, long supervisorStartTime, String bootId, long taskPid) {

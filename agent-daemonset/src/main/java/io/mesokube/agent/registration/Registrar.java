@@ -15,7 +15,6 @@ import io.mesokube.api.v1alpha1.common.Resources;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,10 +109,5 @@ public final class Registrar {
         identity.agentId(),
         registration.resources());
     return result;
-  }
-
-  /** The Agent object, if it exists. */
-  public Optional<Agent> current(String name) {
-    return Optional.ofNullable(client.resources(Agent.class).withName(name).get());
   }
 }

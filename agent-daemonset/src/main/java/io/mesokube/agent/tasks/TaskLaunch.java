@@ -165,23 +165,8 @@ public final class TaskLaunch {
         context.sandboxes().create(run.namespace, run.name, run.uid, user.uid(), user.gid());
     run.sandbox = sandbox.dir().toString();
     var resources = task.getSpec().resources();
-    TaskCheckpoint checkpoint =
-        new TaskCheckpoint(
-            run.namespace,
-            run.name,
-            run.uid,
-            task.getSpec().framework(),
-            context.agentId(),
-            now,
-            run.runDir.toString(),
-            run.sandbox,
-            run.uid,
-            resources,
-            userName,
-            0,
-            0,
-            null,
-            0);
+    // The checkpoint prepare() wrote, now with what the launch decided.
+    TaskCheckpoint checkpoint = run.checkpoint.withLaunch(now, run.uid, userName);
     context.store().writeTask(checkpoint);
     run.checkpoint = checkpoint;
     try {
