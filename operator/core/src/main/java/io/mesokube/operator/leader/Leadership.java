@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mesokube.operator.config.MesokubeConfig;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -25,6 +26,7 @@ public class Leadership {
   private final KubernetesClient client;
   private final MesokubeConfig config;
   private final CompletableFuture<Long> epoch = new CompletableFuture<>();
+  private volatile Instant leadingSince;
 
   Leadership(KubernetesClient client, MesokubeConfig config) {
     this.client = client;
@@ -42,6 +44,7 @@ public class Leadership {
     Integer transitions = lease == null ? null : lease.getSpec().getLeaseTransitions();
     long value = transitions == null ? 0 : transitions;
     LOG.info("Leading with epoch {}", value);
+    leadingSince = Instant.now();
     epoch.complete(value);
   }
 
@@ -64,6 +67,15 @@ public class Leadership {
   /** The leadership epoch; only meaningful when {@link #isLeader()}. */
   public long epoch() {
     return epoch.getNow(-1L);
+  }
+
+  /**
+   * When this replica started leading, by its own clock; null while it follows. Timeouts that a
+   * leader measures (an agent's silence) start no earlier: what a follower saw, or did not see
+   * while the API server was away, is not held against anyone.
+   */
+  public Instant leadingSince() {
+    return leadingSince;
   }
 
   /** Completes with the epoch when this replica starts leading. */

@@ -6,6 +6,7 @@ import io.mesokube.api.v1alpha1.common.Condition;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.operator.reconciler.AgentLife.Notice;
 import io.mesokube.operator.reconciler.AgentLife.Timeouts;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
@@ -18,18 +19,23 @@ final class ActiveAgent {
    * The decision at {@code now}.
    *
    * @param leaseMissing whether the agent has no heartbeat Lease at all
+   * @param othersSilent whether every other Active agent (at least one) is silent too
    */
   static AgentStep step(
       AgentStatus previous,
       Heartbeat heartbeat,
       boolean leaseMissing,
+      boolean othersSilent,
       List<Task> tasks,
       Predicate<Task> partitionAware,
       Timeouts timeouts,
       Instant now) {
     if (heartbeat != null && heartbeat.fresh(now)) {
       return new AgentStep(
-          AgentPhase.Active, null, AgentStep.RENEWING, List.of(), null, heartbeat.deadline());
+          AgentPhase.Active, null, AgentStep.RENEWING, List.of(), null, heartbeat.expires());
+    }
+    if (othersSilent) {
+      return holding(previous, heartbeat, now);
     }
     String silence;
     if (leaseMissing) {
@@ -76,4 +82,31 @@ final class ActiveAgent {
     return new AgentStep(
         AgentPhase.Unreachable, now.toString(), silent, updates, notice, now.plus(timeouts.gone()));
   }
+
+  /**
+   * Every agent went silent at once: more likely this replica's view of the cluster is broken (a
+   * watch that stopped, an API server or etcd that was away) than every agent at the same moment.
+   * Like Kubernetes' node lifecycle controller in a full disruption, no agent is marked unreachable
+   * and no task lost; Reachable turns Unknown until an agent heartbeats again.
+   */
+  private static AgentStep holding(AgentStatus previous, Heartbeat heartbeat, Instant now) {
+    Condition was = AgentStep.reachable(previous);
+    boolean news = was == null || !ALL_SILENT.equals(was.reason());
+    String message =
+        (heartbeat == null ? "no heartbeat known" : "no heartbeat since " + heartbeat.last())
+            + ", nor from any other agent: not marked unreachable while every agent is silent";
+    return new AgentStep(
+        AgentPhase.Active,
+        null,
+        news ? new AgentStep.Reach(Condition.Status.Unknown, ALL_SILENT, message) : null,
+        List.of(),
+        news ? new Notice(true, ALL_SILENT, message) : null,
+        now.plus(RECHECK));
+  }
+
+  /** Reason of the Reachable condition (Unknown) while every agent is silent. */
+  static final String ALL_SILENT = "AllAgentsSilent";
+
+  /** How often a held agent is looked at again (a renewal brings a pass sooner). */
+  private static final Duration RECHECK = Duration.ofSeconds(5);
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * An agent's liveness derived from its status, its heartbeat Lease and its tasks: the status to
@@ -27,6 +28,14 @@ record AgentLife(
 
   /** The agents' timeouts (MesokubeConfig.Agents). */
   record Timeouts(Duration unreachable, Duration gone) {}
+
+  /**
+   * What the operator saw, by its own clock.
+   *
+   * @param firstSeen when it first saw a proof of life (given in the agent's clock)
+   * @param othersSilent whether every other Active agent (at least one) is silent too
+   */
+  record Sight(UnaryOperator<Instant> firstSeen, boolean othersSilent) {}
 
   /** An event to record on the agent. */
   record Notice(boolean warning, String reason, String message) {}
@@ -53,15 +62,23 @@ record AgentLife(
       List<Task> tasks,
       Predicate<Task> partitionAware,
       Timeouts timeouts,
+      Sight sight,
       Instant now) {
     AgentStatus previous = agent.getStatus() == null ? NONE : agent.getStatus();
-    Heartbeat heartbeat = Heartbeat.of(previous, lease, timeouts.unreachable());
+    Heartbeat heartbeat = Heartbeat.of(previous, lease, timeouts.unreachable(), sight.firstSeen());
     AgentStep step =
         switch (previous.phase() == null ? AgentPhase.Registering : previous.phase()) {
           case Registering -> AgentStep.registering(previous);
           case Active ->
               ActiveAgent.step(
-                  previous, heartbeat, lease == null, tasks, partitionAware, timeouts, now);
+                  previous,
+                  heartbeat,
+                  lease == null,
+                  sight.othersSilent(),
+                  tasks,
+                  partitionAware,
+                  timeouts,
+                  now);
           case Unreachable ->
               UnreachableAgent.step(previous, heartbeat, tasks, partitionAware, timeouts, now);
           case Gone -> GoneAgent.step(previous, heartbeat, tasks, partitionAware, timeouts, now);

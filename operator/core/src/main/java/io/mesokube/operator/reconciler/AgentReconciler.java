@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.mesokube.api.Mesokube;
 import io.mesokube.api.v1alpha1.agent.Agent;
+import io.mesokube.api.v1alpha1.agent.AgentPhase;
 import io.mesokube.api.v1alpha1.agent.AgentStatus;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.FrameworkCapability;
@@ -21,6 +22,7 @@ import io.mesokube.operator.cluster.ClusterView;
 import io.mesokube.operator.cluster.ClusterWriter;
 import io.mesokube.operator.cluster.Events;
 import io.mesokube.operator.config.MesokubeConfig;
+import io.mesokube.operator.leader.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,13 +58,20 @@ public class AgentReconciler implements Reconciler<Agent> {
   private final Events events;
   private final MesokubeConfig.Agents config;
   private final Clock clock = Clock.systemUTC();
+  private final Sightings sightings;
   private final Map<String, Instant> lastUsageWrite = new ConcurrentHashMap<>();
 
-  AgentReconciler(ClusterView view, ClusterWriter writer, Events events, MesokubeConfig config) {
+  AgentReconciler(
+      ClusterView view,
+      ClusterWriter writer,
+      Events events,
+      MesokubeConfig config,
+      Leadership leadership) {
     this.view = view;
     this.writer = writer;
     this.events = events;
     this.config = config.agents();
+    this.sightings = new Sightings(clock, leadership::leadingSince);
   }
 
   @Override
@@ -74,7 +83,13 @@ public class AgentReconciler implements Reconciler<Agent> {
             .withNamespaces(Set.of(config.leaseNamespace()))
             .withLabelSelector(Mesokube.LABEL_AGENT)
             .withSecondaryToPrimaryMapper(AgentReconciler::agentOf)
-            .withOnUpdateFilter(LeaseRenewals::mayChangePhase)
+            .withOnUpdateFilter(
+                (after, before) -> {
+                  // Every renewal is seen here, also those that need no reconcile: silence is
+                  // counted from when this replica saw the latest one.
+                  noteRenewal(after);
+                  return LeaseRenewals.mayChangePhase(after, before);
+                })
             .build();
     // Task changes come from the cluster view's task informer rather than a third watch and cache
     // of every task: they change an agent's counts and may need a retried state write.
@@ -98,6 +113,8 @@ public class AgentReconciler implements Reconciler<Agent> {
             .findFirst()
             .orElse(null);
     Instant now = clock.instant();
+    var sight =
+        new AgentLife.Sight(proof -> sightings.firstSeen(name, proof), othersSilent(name, now));
     AgentLife life =
         AgentLife.of(
             agent,
@@ -105,6 +122,7 @@ public class AgentReconciler implements Reconciler<Agent> {
             view.tasksOn(name),
             this::partitionAware,
             new AgentLife.Timeouts(config.unreachableTimeout(), config.goneTimeout()),
+            sight,
             now);
     boolean conflicts = false;
     for (LostTasks.Update update : life.taskUpdates()) {
@@ -142,6 +160,25 @@ public class AgentReconciler implements Reconciler<Agent> {
     return wait == null ? control : control.rescheduleAfter(wait);
   }
 
+  /** Records a renewal the Lease informer delivered, as this replica's sighting of it. */
+  private void noteRenewal(Lease lease) {
+    String agent = lease.getMetadata().getLabels().get(Mesokube.LABEL_AGENT);
+    if (agent != null && lease.getSpec() != null && lease.getSpec().getRenewTime() != null) {
+      sightings.firstSeen(agent, lease.getSpec().getRenewTime().toInstant());
+    }
+  }
+
+  /** Whether every other Active agent (at least one) is silent in this replica's sight. */
+  private boolean othersSilent(String agent, Instant now) {
+    List<String> others =
+        view.agents().stream()
+            .filter(a -> a.getStatus() != null && a.getStatus().phase() == AgentPhase.Active)
+            .map(a -> a.getMetadata().getName())
+            .filter(n -> !n.equals(agent))
+            .toList();
+    return sightings.allSilent(others, config.unreachableTimeout(), now);
+  }
+
   private boolean partitionAware(Task task) {
     Framework framework =
         view.framework(task.getMetadata().getNamespace(), task.getSpec().framework());
@@ -152,10 +189,12 @@ public class AgentReconciler implements Reconciler<Agent> {
 
   /** Forgets agents that were deleted (this reconciler keeps no finalizer to learn it). */
   private void forgetDeletedAgents() {
-    if (lastUsageWrite.size() > view.agents().size()) {
+    int known = view.agents().size();
+    if (lastUsageWrite.size() > known || sightings.size() > known) {
       Set<String> live =
           view.agents().stream().map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
       lastUsageWrite.keySet().retainAll(live);
+      sightings.retain(live);
     }
   }
 

@@ -38,7 +38,7 @@ final class UnreachableAgent {
                   + Duration.between(since, now).toSeconds()
                   + " s unreachable");
       return new AgentStep(
-          AgentPhase.Active, null, AgentStep.RENEWING, List.of(), notice, heartbeat.deadline());
+          AgentPhase.Active, null, AgentStep.RENEWING, List.of(), notice, heartbeat.expires());
     }
     Instant goneAt = since.plus(timeouts.gone());
     if (!now.isBefore(goneAt)) {

@@ -199,6 +199,62 @@ class AgentLifecycleIT {
     }
   }
 
+  @Test
+  void noAgentIsMarkedWhileEveryAgentIsSilentAtOnce(TestCluster cluster) throws Exception {
+    KubernetesClient client = cluster.client();
+    String suffix = suffix(cluster);
+    try (var first = HeartbeatingAgent.create(client, "first-" + suffix, AGENT);
+        var second = HeartbeatingAgent.create(client, "second-" + suffix, AGENT)) {
+      first.register("first-id-1");
+      first.startHeartbeat();
+      second.register("second-id-1");
+      second.startHeartbeat();
+      applyFrameworks(cluster);
+      apply(cluster, task("plain-1", "plain", first.name()));
+      apply(cluster, task("plain-2", "plain", second.name()));
+      first.report(cluster.namespace(), "plain-1", TaskState.TASK_RUNNING);
+      second.report(cluster.namespace(), "plain-2", TaskState.TASK_RUNNING);
+      await()
+          .atMost(PHASE_WAIT)
+          .untilAsserted(
+              () -> {
+                assertReachable(client, first.name(), Condition.Status.True, "HeartbeatRenewed");
+                assertReachable(client, second.name(), Condition.Status.True, "HeartbeatRenewed");
+              });
+
+      // Both silent at once, as when the operator's view of the cluster breaks: held, not lost.
+      first.stopHeartbeat();
+      second.stopHeartbeat();
+      awaitDumping(
+          cluster,
+          () -> {
+            assertReachable(client, first.name(), Condition.Status.Unknown, "AllAgentsSilent");
+            assertReachable(client, second.name(), Condition.Status.Unknown, "AllAgentsSilent");
+          });
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(8))
+          .untilAsserted(
+              () -> {
+                assertThat(status(client, first.name()).phase()).isEqualTo(AgentPhase.Active);
+                assertThat(status(client, second.name()).phase()).isEqualTo(AgentPhase.Active);
+                assertTask(cluster, "plain-1", TaskState.TASK_RUNNING, null);
+                assertTask(cluster, "plain-2", TaskState.TASK_RUNNING, null);
+              });
+
+      // One comes back: the other's silence is its own now.
+      first.startHeartbeat();
+      awaitDumping(
+          cluster,
+          () -> {
+            assertReachable(client, first.name(), Condition.Status.True, "HeartbeatRenewed");
+            assertThat(status(client, second.name()).phase()).isEqualTo(AgentPhase.Unreachable);
+            assertTask(cluster, "plain-2", TaskState.TASK_LOST, Reasons.AGENT_REMOVED);
+            assertTask(cluster, "plain-1", TaskState.TASK_RUNNING, null);
+          });
+    }
+  }
+
   /** Awaits a phase change; on a timeout, the agents, tasks and the operator's log tail. */
   private static void awaitDumping(TestCluster cluster, ThrowingRunnable assertion)
       throws IOException {

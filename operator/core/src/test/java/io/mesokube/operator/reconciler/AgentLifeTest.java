@@ -28,6 +28,10 @@ class AgentLifeTest {
   private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
   private static final AgentLife.Timeouts TIMEOUTS =
       new AgentLife.Timeouts(Duration.ofSeconds(30), Duration.ofMinutes(10));
+
+  /** The operator saw every proof at the time it carries, and other agents heartbeat. */
+  private static final AgentLife.Sight AGENT_CLOCK = new AgentLife.Sight(t -> t, false);
+
   private static final Predicate<Task> PA = t -> t.getSpec().framework().equals("pa");
   private static final Condition REGISTERED =
       new Condition(
@@ -219,15 +223,16 @@ class AgentLifeTest {
             List.of(running),
             PA,
             TIMEOUTS,
+            AGENT_CLOCK,
             NOW.plusSeconds(10));
     assertThat(back.status().phase()).isEqualTo(AgentPhase.Active);
     assertThat(reachable(back.status()).status()).isEqualTo(Condition.Status.True);
 
     AgentLife still =
-        AgentLife.of(later, null, List.of(running), PA, TIMEOUTS, NOW.plusSeconds(20));
+        AgentLife.of(later, null, List.of(running), PA, TIMEOUTS, AGENT_CLOCK, NOW.plusSeconds(20));
     assertThat(still.status()).as("no write while it waits").isEqualTo(first.status());
     AgentLife silent =
-        AgentLife.of(later, null, List.of(running), PA, TIMEOUTS, NOW.plusSeconds(30));
+        AgentLife.of(later, null, List.of(running), PA, TIMEOUTS, AGENT_CLOCK, NOW.plusSeconds(30));
     assertThat(silent.status().phase()).isEqualTo(AgentPhase.Unreachable);
     assertThat(reachable(silent.status()).message()).contains("Lease missing since " + NOW);
     assertThat(silent.taskUpdates())
@@ -236,9 +241,92 @@ class AgentLifeTest {
   }
 
   @Test
+  void silenceCountsFromWhenTheOperatorSawTheRenewalNotFromTheAgentsClock() {
+    // After a 40 s API server outage the latest renewal carries a time 40 s old, but the operator
+    // saw it only now: the agent gets a full timeout, and its tasks stay as they are.
+    Task plain = task("plain", TaskState.TASK_RUNNING, "2026-01-01T11:59:00Z");
+    var seenNow = new AgentLife.Sight(t -> NOW, false);
+    AgentLife life =
+        AgentLife.of(
+            agent(active("id-1")),
+            lease("id-1", NOW.minusSeconds(40), 15),
+            List.of(plain),
+            PA,
+            TIMEOUTS,
+            seenNow,
+            NOW);
+    assertThat(life.status().phase()).isEqualTo(AgentPhase.Active);
+    assertThat(life.taskUpdates()).isEmpty();
+    assertThat(life.nextCheck()).isEqualTo(Duration.ofMillis(30_100));
+
+    AgentLife later =
+        AgentLife.of(
+            agent(life.status()),
+            lease("id-1", NOW.minusSeconds(40), 15),
+            List.of(plain),
+            PA,
+            TIMEOUTS,
+            seenNow,
+            NOW.plusSeconds(30));
+    assertThat(later.status().phase())
+        .as("no renewal seen for 30 s")
+        .isEqualTo(AgentPhase.Unreachable);
+    assertThat(later.taskUpdates())
+        .extracting(u -> u.status().state())
+        .containsExactly(TaskState.TASK_LOST);
+  }
+
+  @Test
+  void noAgentIsMarkedUnreachableWhileEveryAgentIsSilent() {
+    Task plain = task("plain", TaskState.TASK_RUNNING, "2026-01-01T11:59:00Z");
+    var allSilent = new AgentLife.Sight(t -> t, true);
+    AgentLife held =
+        AgentLife.of(
+            agent(active("id-1")),
+            lease("id-1", NOW.minusSeconds(31), 15),
+            List.of(plain),
+            PA,
+            TIMEOUTS,
+            allSilent,
+            NOW);
+    assertThat(held.status().phase()).isEqualTo(AgentPhase.Active);
+    assertThat(held.taskUpdates()).isEmpty();
+    Condition reachable = reachable(held.status());
+    assertThat(reachable.status()).isEqualTo(Condition.Status.Unknown);
+    assertThat(reachable.reason()).isEqualTo(ActiveAgent.ALL_SILENT);
+    assertThat(held.notice().warning()).isTrue();
+    assertThat(held.nextCheck()).isEqualTo(Duration.ofMillis(5_100));
+
+    AgentLife again =
+        AgentLife.of(
+            agent(held.status()),
+            lease("id-1", NOW.minusSeconds(31), 15),
+            List.of(plain),
+            PA,
+            TIMEOUTS,
+            allSilent,
+            NOW.plusSeconds(5));
+    assertThat(again.status()).as("nothing new to write").isEqualTo(held.status());
+    assertThat(again.notice()).as("one event, not one per pass").isNull();
+
+    // Another agent heartbeats again: this one's silence is its own now.
+    AgentLife alone =
+        AgentLife.of(
+            agent(held.status()),
+            lease("id-1", NOW.minusSeconds(31), 15),
+            List.of(plain),
+            PA,
+            TIMEOUTS,
+            AGENT_CLOCK,
+            NOW.plusSeconds(6));
+    assertThat(alone.status().phase()).isEqualTo(AgentPhase.Unreachable);
+    assertThat(alone.taskUpdates()).hasSize(1);
+  }
+
+  @Test
   void anAgentThatNeverRegisteredIsNotTimed() {
     Agent agent = agent(null);
-    AgentLife life = AgentLife.of(agent, null, List.of(), PA, TIMEOUTS, NOW);
+    AgentLife life = AgentLife.of(agent, null, List.of(), PA, TIMEOUTS, AGENT_CLOCK, NOW);
     assertThat(life.status().phase()).isNull();
     assertThat(life.status().conditions()).isNull();
     assertThat(life.status().tasks()).isZero();
@@ -254,7 +342,13 @@ class AgentLifeTest {
     Agent later = agent(first);
     AgentLife second =
         AgentLife.of(
-            later, lease("id-1", NOW.plusSeconds(5), 15), tasks, PA, TIMEOUTS, NOW.plusSeconds(6));
+            later,
+            lease("id-1", NOW.plusSeconds(5), 15),
+            tasks,
+            PA,
+            TIMEOUTS,
+            AGENT_CLOCK,
+            NOW.plusSeconds(6));
     assertThat(second.status()).isEqualTo(first);
 
     AgentStatus unreachable =
@@ -276,7 +370,7 @@ class AgentLifeTest {
   }
 
   private static AgentLife life(AgentStatus status, Lease lease, List<Task> tasks) {
-    return AgentLife.of(agent(status), lease, tasks, PA, TIMEOUTS, NOW);
+    return AgentLife.of(agent(status), lease, tasks, PA, TIMEOUTS, AGENT_CLOCK, NOW);
   }
 
   private static Agent agent(AgentStatus status) {

@@ -1,0 +1,88 @@
+package io.mesokube.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class SightingsTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final MutableClock clock = new MutableClock(T0);
+  private final AtomicReference<Instant> leadingSince = new AtomicReference<>();
+  private final Sightings sightings = new Sightings(clock, leadingSince::get);
+
+  @Test
+  void aProofIsDatedWhenFirstSeenAndOnlyANewerOneIsNews() {
+    Instant proof = T0.minusSeconds(100); // the agent's clock, far behind
+    assertThat(sightings.firstSeen("a1", proof)).isEqualTo(T0);
+    clock.now = T0.plusSeconds(5);
+    assertThat(sightings.firstSeen("a1", proof)).as("seen before").isEqualTo(T0);
+    assertThat(sightings.firstSeen("a1", proof.minusSeconds(3)))
+        .as("a stale object after a relist")
+        .isEqualTo(T0);
+    assertThat(sightings.firstSeen("a1", proof.plusSeconds(3))).isEqualTo(T0.plusSeconds(5));
+  }
+
+  @Test
+  void nothingIsSeenBeforeLeadershipStarted() {
+    sightings.firstSeen("a1", T0);
+    leadingSince.set(T0.plusSeconds(60));
+    clock.now = T0.plusSeconds(61);
+    assertThat(sightings.firstSeen("a1", T0)).isEqualTo(T0.plusSeconds(60));
+    assertThat(sightings.allSilent(List.of("a1"), TIMEOUT, T0.plusSeconds(89))).isFalse();
+    assertThat(sightings.allSilent(List.of("a1"), TIMEOUT, T0.plusSeconds(90))).isTrue();
+  }
+
+  @Test
+  void allSilentOnlyWhenNoAgentWasSeenWithinTheTimeout() {
+    sightings.firstSeen("a1", T0);
+    clock.now = T0.plusSeconds(20);
+    sightings.firstSeen("a2", T0.plusSeconds(19));
+    assertThat(sightings.allSilent(List.of("a1", "a2"), TIMEOUT, T0.plusSeconds(35))).isFalse();
+    assertThat(sightings.allSilent(List.of("a1", "a2"), TIMEOUT, T0.plusSeconds(50))).isTrue();
+    assertThat(sightings.allSilent(List.of("a1", "never-seen"), TIMEOUT, T0.plusSeconds(31)))
+        .isTrue();
+    assertThat(sightings.allSilent(List.of(), TIMEOUT, T0.plusSeconds(50))).isFalse();
+  }
+
+  @Test
+  void forgetsAgentsNoLongerKnown() {
+    sightings.firstSeen("a1", T0);
+    sightings.firstSeen("a2", T0);
+    sightings.retain(Set.of("a2"));
+    assertThat(sightings.size()).isEqualTo(1);
+    clock.now = T0.plusSeconds(10);
+    assertThat(sightings.firstSeen("a1", T0)).as("news again").isEqualTo(T0.plusSeconds(10));
+  }
+
+  private static final class MutableClock extends Clock {
+    Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
