@@ -1,0 +1,305 @@
+package io.mesokube.agent.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mesokube.agent.images.registry.ImageConfig;
+import io.mesokube.agent.images.registry.TarEntrySpec;
+import io.mesokube.agent.images.registry.TestImages;
+import io.mesokube.agent.images.registry.TestRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image store against a real registry (the CNCF distribution registry on loopback) with images
+ * the test builds and pushes, and the real skopeo and umoci.
+ */
+class ImageStoreIT {
+  private static final ImageConfig BUSYBOX =
+      ImageConfig.NONE
+          .withEntrypoint("/bin/sh", "-c")
+          .withCmd("echo default")
+          .withEnv("PATH=/bin", "GREETING=hello")
+          .withWorkingDir("/srv")
+          .withUser("65534");
+
+  @TempDir static Path shared;
+  private static TestRegistry registry;
+  private static TestRegistry authRegistry;
+  private static String digest;
+
+  @TempDir Path dir;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  @BeforeAll
+  static void registries() {
+    registry = TestRegistry.start(shared.resolve("registry"));
+    authRegistry = TestRegistry.startWithAuth(shared.resolve("auth-registry"), "alice", "s3cret");
+    digest = TestImages.pushBusybox(registry, "tools/busybox", "1.36", BUSYBOX);
+    TestImages.pushBusybox(authRegistry, "alice", "s3cret", "private/busybox", "1", BUSYBOX);
+  }
+
+  @AfterAll
+  static void stopRegistries() {
+    if (registry != null) {
+      registry.close();
+    }
+    if (authRegistry != null) {
+      authRegistry.close();
+    }
+  }
+
+  @Test
+  void pullsUnpacksAndThenServesFromTheCache() throws Exception {
+    ImageStore store = store(dir, Long.MAX_VALUE);
+    List<String> progress = new ArrayList<>();
+    Image image = store.provide(registry.host() + "/tools/busybox:1.36", null, progress::add);
+
+    assertThat(image.manifestDigest()).isEqualTo(digest);
+    assertThat(image.config().entrypoint()).containsExactly("/bin/sh", "-c");
+    assertThat(image.config().cmd()).containsExactly("echo default");
+    assertThat(image.config().env()).containsExactly("PATH=/bin", "GREETING=hello");
+    assertThat(image.config().workingDir()).isEqualTo("/srv");
+    assertThat(image.config().user()).isEqualTo("65534");
+    assertThat(image.rootfs().resolve("bin/busybox")).isRegularFile().isExecutable();
+    assertThat(progress.getFirst())
+        .isEqualTo("pulling image " + registry.host() + "/tools/busybox:1.36");
+    assertThat(progress.getLast()).matches("pulled image .* \\(1 layers, .* MB\\) in .* s");
+
+    Image again = store.provide(registry.host() + "/tools/busybox:1.36", null, progress::add);
+    assertThat(again.rootfs()).isEqualTo(image.rootfs());
+    assertThat(pulls()).isOne();
+    assertThat(meters.counter("mesokube.agent.image.cache.hits").count()).isOne();
+
+    // By digest: the same manifest, so the same root filesystem, without a second unpack.
+    Image pinned = store.provide(registry.host() + "/tools/busybox@" + digest, null, progress::add);
+    assertThat(pinned.rootfs()).isEqualTo(image.rootfs());
+  }
+
+  @Test
+  void twentyTasksAskingAtOnceShareOnePull() throws Exception {
+    ImageStore store = store(dir, Long.MAX_VALUE);
+    String ref = registry.host() + "/tools/busybox:1.36";
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Image>> images = new ArrayList<>();
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 20; i++) {
+        images.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return store.provide(ref, null, m -> {});
+                }));
+      }
+      start.countDown();
+      for (Future<Image> image : images) {
+        assertThat(image.get().manifestDigest()).isEqualTo(digest);
+      }
+    }
+    assertThat(pulls()).as("pulls").isOne();
+    assertThat(meters.counter("mesokube.agent.image.cache.hits").count()).isEqualTo(19);
+  }
+
+  @Test
+  void aRestartedAgentFindsItsImagesWithoutTheRegistry() throws Exception {
+    String ref = registry.host() + "/tools/busybox:1.36";
+    Image first = store(dir, Long.MAX_VALUE).provide(ref, null, m -> {});
+    try (TestRegistry gone = TestRegistry.start(dir.resolve("gone"))) {
+      TestImages.pushBusybox(gone, "tools/busybox", "1", BUSYBOX);
+      String goneRef = gone.host() + "/tools/busybox:1";
+      store(dir, Long.MAX_VALUE).provide(goneRef, null, m -> {});
+      gone.stop();
+      ImageStore restarted = store(dir, Long.MAX_VALUE);
+      assertThat(restarted.provide(goneRef, null, m -> {}).manifestDigest()).isEqualTo(digest);
+      assertThat(restarted.provide(ref, null, m -> {}).rootfs()).isEqualTo(first.rootfs());
+    }
+  }
+
+  @Test
+  void failuresSayWhatWentWrong() throws Exception {
+    ImageStore store = store(dir, Long.MAX_VALUE);
+    assertFails(
+        store,
+        registry.host() + "/tools/nothere:1",
+        null,
+        ImageException.Kind.NOT_FOUND,
+        "no image " + registry.host() + "/tools/nothere:1 on registry");
+    String zeros = "sha256:" + "0".repeat(64);
+    assertFails(
+        store,
+        registry.host() + "/tools/busybox@" + zeros,
+        null,
+        ImageException.Kind.NOT_FOUND,
+        "no image with digest " + zeros);
+    assertFails(
+        store,
+        "127.0.0.1:1/tools/busybox:1.36",
+        null,
+        ImageException.Kind.UNREACHABLE,
+        "registry 127.0.0.1:1 cannot be reached");
+    assertFails(
+        store,
+        "Tools/Busybox",
+        null,
+        ImageException.Kind.INVALID_REFERENCE,
+        "invalid image reference");
+
+    String privateRef = authRegistry.host() + "/private/busybox:1";
+    assertFails(
+        store, privateRef, null, ImageException.Kind.UNAUTHORIZED, "refused the credentials");
+    assertFails(
+        store,
+        privateRef,
+        auth(authRegistry, "alice", "wrong"),
+        ImageException.Kind.UNAUTHORIZED,
+        "refused the credentials");
+    assertThat(
+            store
+                .provide(privateRef, auth(authRegistry, "alice", "s3cret"), m -> {})
+                .manifestDigest())
+        .isEqualTo(digest);
+    try (var leftovers = Files.list(store.root().resolve("tmp"))) {
+      assertThat(leftovers).as("credentials files left behind").isEmpty();
+    }
+
+    // A registry that speaks plain HTTP but is not listed as insecure.
+    ImageStore strict =
+        new ImageStore(
+            dir.resolve("strict"), settings(Set.of(), Long.MAX_VALUE), meters, Clock.systemUTC());
+    assertFails(
+        strict,
+        registry.host() + "/tools/busybox:1.36",
+        null,
+        ImageException.Kind.UNREACHABLE,
+        "list it in mesokube.agent.containers.insecure-registries");
+  }
+
+  @Test
+  void aRegistryThatStopsMidwayFailsTheNextPullOnly() throws Exception {
+    try (TestRegistry flaky = TestRegistry.start(dir.resolve("flaky"))) {
+      TestImages.pushBusybox(flaky, "tools/busybox", "1", BUSYBOX);
+      ImageStore store = store(dir.resolve("store"), Long.MAX_VALUE);
+      store.provide(flaky.host() + "/tools/busybox:1", null, m -> {});
+      flaky.stop();
+      assertFails(
+          store,
+          flaky.host() + "/tools/other:1",
+          null,
+          ImageException.Kind.UNREACHABLE,
+          "cannot be reached");
+      assertThat(store.provide(flaky.host() + "/tools/busybox:1", null, m -> {})).isNotNull();
+    }
+  }
+
+  @Test
+  void unsafeLayersAreRefusedBeforeAnythingIsUnpacked() throws Exception {
+    ImageStore store = store(dir, Long.MAX_VALUE);
+    List<TarEntrySpec> bad =
+        List.of(
+            TarEntrySpec.file("../escape.txt", "x"),
+            TarEntrySpec.file("/etc/evil", "x"),
+            TarEntrySpec.charDevice("dev/evil", 1, 3),
+            TarEntrySpec.hardlink("hard", "../../x"));
+    for (TarEntrySpec entry : bad) {
+      String repository = "evil/e" + Math.abs(entry.name().hashCode());
+      TestImages.pushLayers(registry, repository, "1", List.of(TarEntrySpec.dir("etc/"), entry));
+      assertFails(
+          store,
+          registry.host() + "/" + repository + ":1",
+          null,
+          ImageException.Kind.UNSAFE_LAYER,
+          "entry '" + entry.name() + "'");
+    }
+    try (var unpacked = Files.list(store.root().resolve("rootfs"))) {
+      assertThat(unpacked).as("root filesystems").isEmpty();
+    }
+    assertThat(store.root().resolveSibling("escape.txt")).doesNotExist();
+    assertThat(Path.of("/etc/evil")).doesNotExist();
+  }
+
+  @Test
+  void aSymlinkInALayerCannotCarryAFileOutOfTheRootfs() throws Exception {
+    byte[] hostPasswd = Files.readAllBytes(Path.of("/etc/passwd"));
+    TestImages.pushLayers(
+        registry,
+        "evil/through-link",
+        "1",
+        List.of(
+            TarEntrySpec.dir("etc/"),
+            TarEntrySpec.symlink("link", "/etc"),
+            TarEntrySpec.file("link/passwd", "owned\n")));
+    Image image =
+        store(dir, Long.MAX_VALUE).provide(registry.host() + "/evil/through-link:1", null, m -> {});
+    assertThat(Files.readAllBytes(Path.of("/etc/passwd"))).isEqualTo(hostPasswd);
+    assertThat(image.rootfs().resolve("etc/passwd")).hasContent("owned");
+  }
+
+  @Test
+  void collectionRemovesLeastRecentlyUsedImagesNoTaskRuns() throws Exception {
+    String other =
+        TestImages.pushBusybox(registry, "tools/other", "1", BUSYBOX.withCmd("echo other"));
+    ImageStore store = store(dir, 1);
+    Image busybox = store.provide(registry.host() + "/tools/busybox:1.36", null, m -> {});
+    Image second = store.provide(registry.host() + "/tools/other:1", null, m -> {});
+    assertThat(second.manifestDigest()).isEqualTo(other);
+
+    long size = store.collect(Set.of(busybox.manifestDigest()));
+    assertThat(second.rootfs()).as("not in use: removed").doesNotExist();
+    assertThat(busybox.rootfs()).as("in use: kept").isDirectory();
+    assertThat(store.cached()).containsOnlyKeys(registry.host() + "/tools/busybox:1.36");
+    assertThat(size).isPositive();
+    assertThat(meters.get("mesokube.agent.image.cache.bytes").gauge().value()).isEqualTo(size);
+
+    store.provide(registry.host() + "/tools/other:1", null, m -> {});
+    assertThat(pulls()).as("pulled again after removal").isEqualTo(3);
+  }
+
+  private static void assertFails(
+      ImageStore store, String image, String auth, ImageException.Kind kind, String message) {
+    List<String> progress = new CopyOnWriteArrayList<>();
+    assertThatThrownBy(() -> store.provide(image, auth, progress::add))
+        .as(image)
+        .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(kind))
+        .hasMessageContaining(message);
+  }
+
+  private ImageStore store(Path root, long maxBytes) throws Exception {
+    return new ImageStore(
+        root.resolve("images"),
+        settings(Set.of("127.0.0.0/8"), maxBytes),
+        meters,
+        Clock.systemUTC());
+  }
+
+  private static ImageStore.Settings settings(Set<String> insecure, long maxBytes) {
+    return new ImageStore.Settings(
+        "docker.io", insecure, Duration.ofSeconds(60), maxBytes, "skopeo", "umoci");
+  }
+
+  private long pulls() {
+    return meters.get("mesokube.agent.image.pulls").tag("outcome", "ok").timer().count();
+  }
+
+  private static String auth(TestRegistry registry, String user, String password) {
+    String token =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + token + "\"}}}";
+  }
+}
