@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the allocator's agents equal to the Agent objects: totals and attributes from the spec,
- * maintenance from {@code spec.maintenance}, reachability from {@code status.phase}.
+ * maintenance from {@code spec.maintenance}, reachability from {@code status.phase} and from this
+ * replica having seen the agent's heartbeat.
  *
  * <p>An Unreachable agent stays in the allocator, deactivated: its tasks may come back with it. A
  * Gone agent is removed, as a deleted one, so that everything allocated on it is released (Mesos
@@ -37,11 +39,18 @@ final class AgentSync {
   /**
    * Applies the current Agents.
    *
+   * @param heartbeating whether this replica saw an agent renew its heartbeat: a registered agent
+   *     it did not see renew is not offered yet (a Mesos master offers an agent only once it
+   *     re-registered), so that an agent that died before this replica started is never offered
    * @param removed told of every agent taken out of the allocator
    * @param deactivated told of every agent that turned unreachable
    * @return names of agents whose spec the allocator refused, with the reason logged
    */
-  Set<String> sync(List<Agent> agents, Consumer<String> removed, Consumer<String> deactivated) {
+  Set<String> sync(
+      List<Agent> agents,
+      Predicate<String> heartbeating,
+      Consumer<String> removed,
+      Consumer<String> deactivated) {
     Set<String> seen = new HashSet<>();
     Set<String> refused = new HashSet<>();
     for (Agent agent : agents) {
@@ -52,7 +61,7 @@ final class AgentSync {
       seen.add(name);
       Applied next;
       try {
-        next = desired(agent);
+        next = desired(agent, heartbeating.test(name));
       } catch (IllegalArgumentException e) {
         LOG.warn("Agent {} is not offered: {}", name, e.getMessage());
         refused.add(name);
@@ -98,14 +107,18 @@ final class AgentSync {
     return applied.containsKey(name);
   }
 
-  private static Applied desired(Agent agent) {
+  private static Applied desired(Agent agent, boolean heartbeating) {
     var spec = agent.getSpec();
     AgentInfo info =
         new AgentInfo(
             agent.getMetadata().getName(),
             ResourceMapping.agentTotal(spec),
             spec.attributes() == null ? Map.of() : spec.attributes());
-    boolean reachable = phase(agent) != AgentPhase.Unreachable;
+    // A registered agent is offered once this replica saw it heartbeat; one that no agent process
+    // registered (no phase: an Agent applied by hand) has no heartbeat to wait for.
+    AgentPhase phase = phase(agent);
+    boolean reachable =
+        phase != AgentPhase.Unreachable && (phase != AgentPhase.Active || heartbeating);
     return new Applied(info, spec.maintenance() != null, reachable);
   }
 

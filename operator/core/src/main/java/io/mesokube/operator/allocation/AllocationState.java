@@ -94,7 +94,8 @@ final class AllocationState {
         settlement::frameworkRemoved,
         now);
     if (changed) {
-      agents.sync(view.agents(), this::agentRemoved, this::agentDeactivated);
+      agents.sync(
+          view.agents(), view.sightings()::proven, this::agentRemoved, this::agentDeactivated);
       ledger.sync(
           tasks, allocator, t -> TaskRoles.of(t, byId), agents::knows, frameworks::knows, now);
     }

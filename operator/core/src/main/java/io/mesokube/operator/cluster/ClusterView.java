@@ -11,10 +11,13 @@ import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.offer.Offer;
 import io.mesokube.api.v1alpha1.role.RolePolicy;
 import io.mesokube.api.v1alpha1.task.Task;
+import io.mesokube.operator.config.MesokubeConfig;
+import io.mesokube.operator.leader.Leadership;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,8 @@ public class ClusterView {
   private static final String BY_AGENT = "agent";
 
   private final KubernetesClient client;
+  private final MesokubeConfig config;
+  private final Sightings sightings;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Task>> taskListeners = new CopyOnWriteArrayList<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
@@ -51,9 +56,12 @@ public class ClusterView {
   private SharedIndexInformer<Task> tasks;
   private SharedIndexInformer<RolePolicy> rolePolicies;
   private SharedIndexInformer<Lease> frameworkLeases;
+  private SharedIndexInformer<Lease> agentLeases;
 
-  ClusterView(KubernetesClient client) {
+  ClusterView(KubernetesClient client, MesokubeConfig config, Leadership leadership) {
     this.client = client;
+    this.config = config;
+    this.sightings = new Sightings(Clock.systemUTC(), leadership::leadingSince);
   }
 
   void start(@Observes StartupEvent event) {
@@ -103,6 +111,35 @@ public class ClusterView {
                 .inAnyNamespace()
                 .withLabel(Mesokube.LABEL_FRAMEWORK)
                 .runnableInformer(RESYNC_MILLIS));
+    // The agents' heartbeats, on every replica: a new leader knows which agents it saw renew. Not
+    // through inform(): a renewal every few seconds per agent must not run an allocation pass;
+    // only an agent proven alive for the first time does.
+    agentLeases =
+        client
+            .leases()
+            .inNamespace(config.agents().leaseNamespace())
+            .withLabel(Mesokube.LABEL_AGENT)
+            .runnableInformer(RESYNC_MILLIS);
+    agentLeases.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Lease lease) {
+            if (sightings.observe(lease, agentLeases.hasSynced())) {
+              changed();
+            }
+          }
+
+          @Override
+          public void onUpdate(Lease before, Lease after) {
+            if (sightings.observe(after, true)) {
+              changed();
+            }
+          }
+
+          @Override
+          public void onDelete(Lease lease, boolean deletedFinalStateUnknown) {}
+        });
+    informers.add(agentLeases);
     CompletableFuture.allOf(
             informers.stream().map(SharedIndexInformer::start).toArray(CompletableFuture[]::new))
         .orTimeout(2, TimeUnit.MINUTES)
@@ -198,6 +235,11 @@ public class ClusterView {
   /** Every RolePolicy. */
   public List<RolePolicy> rolePolicies() {
     return rolePolicies.getStore().list();
+  }
+
+  /** What this replica saw of the agents' heartbeats. */
+  public Sightings sightings() {
+    return sightings;
   }
 
   /** The scheduler Lease of a framework, if any. */

@@ -22,7 +22,6 @@ import io.mesokube.operator.cluster.ClusterView;
 import io.mesokube.operator.cluster.ClusterWriter;
 import io.mesokube.operator.cluster.Events;
 import io.mesokube.operator.config.MesokubeConfig;
-import io.mesokube.operator.leader.Leadership;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,20 +57,13 @@ public class AgentReconciler implements Reconciler<Agent> {
   private final Events events;
   private final MesokubeConfig.Agents config;
   private final Clock clock = Clock.systemUTC();
-  private final Sightings sightings;
   private final Map<String, Instant> lastUsageWrite = new ConcurrentHashMap<>();
 
-  AgentReconciler(
-      ClusterView view,
-      ClusterWriter writer,
-      Events events,
-      MesokubeConfig config,
-      Leadership leadership) {
+  AgentReconciler(ClusterView view, ClusterWriter writer, Events events, MesokubeConfig config) {
     this.view = view;
     this.writer = writer;
     this.events = events;
     this.config = config.agents();
-    this.sightings = new Sightings(clock, leadership::leadingSince);
   }
 
   @Override
@@ -83,13 +75,7 @@ public class AgentReconciler implements Reconciler<Agent> {
             .withNamespaces(Set.of(config.leaseNamespace()))
             .withLabelSelector(Mesokube.LABEL_AGENT)
             .withSecondaryToPrimaryMapper(AgentReconciler::agentOf)
-            .withOnUpdateFilter(
-                (after, before) -> {
-                  // Every renewal is seen here, also those that need no reconcile: silence is
-                  // counted from when this replica saw the latest one.
-                  noteRenewal(after);
-                  return LeaseRenewals.mayChangePhase(after, before);
-                })
+            .withOnUpdateFilter(LeaseRenewals::mayChangePhase)
             .build();
     // Task changes come from the cluster view's task informer rather than a third watch and cache
     // of every task: they change an agent's counts and may need a retried state write.
@@ -114,7 +100,8 @@ public class AgentReconciler implements Reconciler<Agent> {
             .orElse(null);
     Instant now = clock.instant();
     var sight =
-        new AgentLife.Sight(proof -> sightings.firstSeen(name, proof), othersSilent(name, now));
+        new AgentLife.Sight(
+            proof -> view.sightings().firstSeen(name, proof), othersSilent(name, now));
     AgentLife life =
         AgentLife.of(
             agent,
@@ -160,14 +147,6 @@ public class AgentReconciler implements Reconciler<Agent> {
     return wait == null ? control : control.rescheduleAfter(wait);
   }
 
-  /** Records a renewal the Lease informer delivered, as this replica's sighting of it. */
-  private void noteRenewal(Lease lease) {
-    String agent = lease.getMetadata().getLabels().get(Mesokube.LABEL_AGENT);
-    if (agent != null && lease.getSpec() != null && lease.getSpec().getRenewTime() != null) {
-      sightings.firstSeen(agent, lease.getSpec().getRenewTime().toInstant());
-    }
-  }
-
   /** Whether every other Active agent (at least one) is silent in this replica's sight. */
   private boolean othersSilent(String agent, Instant now) {
     List<String> others =
@@ -176,7 +155,7 @@ public class AgentReconciler implements Reconciler<Agent> {
             .map(a -> a.getMetadata().getName())
             .filter(n -> !n.equals(agent))
             .toList();
-    return sightings.allSilent(others, config.unreachableTimeout(), now);
+    return view.sightings().allSilent(others, config.unreachableTimeout(), now);
   }
 
   private boolean partitionAware(Task task) {
@@ -190,11 +169,11 @@ public class AgentReconciler implements Reconciler<Agent> {
   /** Forgets agents that were deleted (this reconciler keeps no finalizer to learn it). */
   private void forgetDeletedAgents() {
     int known = view.agents().size();
-    if (lastUsageWrite.size() > known || sightings.size() > known) {
+    if (lastUsageWrite.size() > known || view.sightings().size() > known) {
       Set<String> live =
           view.agents().stream().map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
       lastUsageWrite.keySet().retainAll(live);
-      sightings.retain(live);
+      view.sightings().retain(live);
     }
   }
 

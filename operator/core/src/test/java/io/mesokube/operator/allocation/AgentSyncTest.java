@@ -55,13 +55,30 @@ class AgentSyncTest {
     assertThat(allocator.allocate().offers()).extracting(Offer::agentId).containsExactly("a1");
   }
 
+  @Test
+  void aRegisteredAgentIsOfferedOnlyOnceItsHeartbeatWasSeen() {
+    allocator.addFramework(FrameworkInfo.of("ns/fw", "batch"));
+    sync(AgentPhase.Active, false);
+    assertThat(deactivated)
+        .as("an agent that may have died before this replica started")
+        .containsExactly("a1");
+    assertThat(allocator.allocate().offers()).isEmpty();
+
+    sync(AgentPhase.Active, true);
+    assertThat(allocator.allocate().offers()).extracting(Offer::agentId).containsExactly("a1");
+  }
+
   private void sync(AgentPhase phase) {
+    sync(phase, true);
+  }
+
+  private void sync(AgentPhase phase, boolean heartbeating) {
     Agent agent = new Agent();
     agent.setMetadata(new ObjectMetaBuilder().withName("a1").build());
     agent.setSpec(new AgentSpec(null, "a1.local", Resources.of(4, 4096), null, null, null));
     if (phase != null) {
       agent.setStatus(new AgentStatus(null, phase, "id", null, null, null, null, null, null, null));
     }
-    sync.sync(List.of(agent), removed::add, deactivated::add);
+    sync.sync(List.of(agent), name -> heartbeating, removed::add, deactivated::add);
   }
 }

@@ -1,7 +1,10 @@
-package io.mesokube.operator.reconciler;
+package io.mesokube.operator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.mesokube.api.Mesokube;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +64,50 @@ class SightingsTest {
     assertThat(sightings.size()).isEqualTo(1);
     clock.now = T0.plusSeconds(10);
     assertThat(sightings.firstSeen("a1", T0)).as("news again").isEqualTo(T0.plusSeconds(10));
+  }
+
+  @Test
+  void anAgentIsProvenAliveOnlyByARenewalOrALeaseCreatedWhileWatching() {
+    assertThat(sightings.observe(lease("a1", T0.minusSeconds(500)), false))
+        .as("listed at start: may have died long ago")
+        .isFalse();
+    assertThat(sightings.proven("a1")).isFalse();
+    assertThat(sightings.observe(lease("a1", T0.minusSeconds(500)), true))
+        .as("no change")
+        .isFalse();
+    assertThat(sightings.observe(lease("a1", T0.minusSeconds(497)), true)).isTrue();
+    assertThat(sightings.proven("a1")).isTrue();
+    assertThat(sightings.observe(lease("a1", T0.minusSeconds(494)), true))
+        .as("proven once is news once")
+        .isFalse();
+
+    assertThat(sightings.observe(lease("a2", T0), true)).as("created while watching").isTrue();
+    assertThat(sightings.observe(leaseWithoutLabel(), true)).isFalse();
+  }
+
+  private static Lease lease(String agent, Instant renewed) {
+    return new LeaseBuilder()
+        .withNewMetadata()
+        .withName(Mesokube.agentLeaseName(agent))
+        .addToLabels(Mesokube.LABEL_AGENT, agent)
+        .endMetadata()
+        .withNewSpec()
+        .withHolderIdentity(agent + "-id")
+        .withRenewTime(renewed.atZone(ZoneOffset.UTC))
+        .withLeaseDurationSeconds(10)
+        .endSpec()
+        .build();
+  }
+
+  private static Lease leaseWithoutLabel() {
+    return new LeaseBuilder()
+        .withNewMetadata()
+        .withName("other")
+        .endMetadata()
+        .withNewSpec()
+        .withRenewTime(T0.atZone(ZoneOffset.UTC))
+        .endSpec()
+        .build();
   }
 
   private static final class MutableClock extends Clock {
