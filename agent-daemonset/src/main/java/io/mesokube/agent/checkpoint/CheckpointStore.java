@@ -2,12 +2,9 @@ package io.mesokube.agent.checkpoint;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -75,7 +72,7 @@ public final class CheckpointStore {
     if (Files.isDirectory(tasksDir)) {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(tasksDir, REMOVING + "*")) {
         for (Path entry : entries) {
-          deleteTree(entry);
+          FileTrees.delete(entry);
         }
       }
     }
@@ -121,28 +118,6 @@ public final class CheckpointStore {
     Path doomed = tasksDir.resolve(REMOVING + runDir.getFileName() + "-" + UUID.randomUUID());
     Files.move(runDir, doomed, StandardCopyOption.ATOMIC_MOVE);
     AtomicFiles.fsyncDirectory(tasksDir);
-    deleteTree(doomed);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    FileTrees.delete(doomed);
   }
 }

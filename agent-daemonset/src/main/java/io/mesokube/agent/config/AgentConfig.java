@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every setting of the Mesokube agent, under {@code mesokube.agent.} (environment: {@code
@@ -49,6 +50,9 @@ public interface AgentConfig {
 
   /** Sandbox housekeeping. */
   Sandbox sandbox();
+
+  /** Tasks that run in a container image. */
+  Containers containers();
 
   /** Resources offered (Mesos {@code --resources}); absent values are discovered. */
   interface Resources {
@@ -138,5 +142,42 @@ public interface AgentConfig {
     /** How often rotation and garbage collection run. */
     @WithDefault("30s")
     Duration housekeepingInterval();
+  }
+
+  /** Container images and the OCI runtime (Mesos' unified containerizer, docker images). */
+  interface Containers {
+    /** The OCI runtime: crun (a path, or a name in the standard directories). */
+    @WithDefault("crun")
+    String runtime();
+
+    /** skopeo, which pulls images. */
+    @WithDefault("skopeo")
+    String skopeo();
+
+    /** umoci, which unpacks them. */
+    @WithDefault("umoci")
+    String umoci();
+
+    /** Registry of image references that name none (Mesos {@code --docker_registry}). */
+    @WithDefault("docker.io")
+    String defaultRegistry();
+
+    /**
+     * Registries reached over plain HTTP or without verifying TLS: {@code host[:port]} or CIDR
+     * blocks of IP addresses. Loopback by default, as Docker's daemon does.
+     */
+    @WithDefault("127.0.0.0/8")
+    Set<String> insecureRegistries();
+
+    /** The longest an image pull (and unpack) may take. */
+    @WithDefault("10m")
+    Duration pullTimeout();
+
+    /**
+     * Size of the image cache (pulled layers and unpacked root filesystems) that housekeeping keeps
+     * to, removing least recently used images no task runs.
+     */
+    @WithDefault("10G")
+    MemorySize cacheSize();
   }
 }

@@ -1,6 +1,7 @@
 package io.mesokube.agent.health;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,13 +15,27 @@ import java.util.Objects;
  *     inherited
  * @param workingDirectory the task's sandbox; {@code null} for the agent's working directory
  * @param user the task's OS user; {@code null} for the agent's user
+ * @param container the command that runs a program inside the task's container (the program's argv
+ *     follows it), run as the agent's user; empty for a task without one. Command checks of a
+ *     container task run inside it, in its namespaces and root filesystem, as in Mesos
  */
 public record TaskEnvironment(
-    String taskId, Map<String, String> env, Path workingDirectory, String user) {
+    String taskId,
+    Map<String, String> env,
+    Path workingDirectory,
+    String user,
+    List<String> container) {
 
   public TaskEnvironment {
     Objects.requireNonNull(taskId, "taskId");
     env = env == null ? Map.of() : Map.copyOf(env);
+    container = container == null ? List.of() : List.copyOf(container);
+  }
+
+  /** A task without a container. */
+  public TaskEnvironment(
+      String taskId, Map<String, String> env, Path workingDirectory, String user) {
+    this(taskId, env, workingDirectory, user, List.of());
   }
 
   /** A task whose checks need no environment: HTTP and TCP checks, or tests. */

@@ -1,5 +1,6 @@
 package io.mesokube.agent.images;
 
+import io.mesokube.agent.checkpoint.FileTrees;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageStore {
   private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);
+
+  /** Images provided this recently are never collected: their container may not run yet. */
+  static final Duration RECENT = Duration.ofMinutes(1);
 
   /**
    * How the store works.
@@ -208,7 +211,9 @@ public final class ImageStore {
           break;
         }
         Image image = entry.getValue().image();
-        if (inUse.contains(image.manifestDigest())) {
+        // Recently provided images may be about to start a container that does not show yet.
+        if (inUse.contains(image.manifestDigest())
+            || entry.getValue().lastUsed().isAfter(clock.instant().minus(RECENT))) {
           continue;
         }
         ready.remove(entry.getKey());
@@ -224,7 +229,7 @@ public final class ImageStore {
             ready.values().stream()
                 .anyMatch(c -> c.image().manifestDigest().equals(image.manifestDigest()));
         if (!shared) {
-          deleteTree(image.rootfs());
+          FileTrees.delete(image.rootfs());
         }
         removed = true;
         LOG.info(
@@ -363,7 +368,7 @@ public final class ImageStore {
   private void unpack(ImageReference ref, Path rootfs)
       throws IOException, InterruptedException, ImageException {
     Path partial = tmp.resolve("unpack-" + rootfs.getFileName());
-    deleteTree(partial);
+    FileTrees.delete(partial);
     ToolRun run =
         ToolRun.run(
             List.of(
@@ -376,7 +381,7 @@ public final class ImageStore {
             null,
             settings.pullTimeout());
     if (!run.ok()) {
-      deleteTree(partial);
+      FileTrees.delete(partial);
       throw new ImageException(
           ImageException.Kind.FAILED, "unpacking image " + ref + " failed: " + run.lastLine());
     }
@@ -393,7 +398,7 @@ public final class ImageStore {
   private void cleanTmp() throws IOException {
     try (Stream<Path> left = Files.list(tmp)) {
       for (Path p : left.toList()) {
-        deleteTree(p);
+        FileTrees.delete(p);
       }
     }
   }
@@ -418,32 +423,6 @@ public final class ImageStore {
     }
     cacheBytes.set(total.get());
     return total.get();
-  }
-
-  /** Deletes a tree without following links (a rootfs is full of them). */
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 
   /** Root of the store. */

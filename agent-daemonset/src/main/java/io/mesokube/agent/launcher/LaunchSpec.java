@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param taskCgroupProcs the {@code cgroup.procs} files the task joins before it execs; may be
  *     empty
  * @param supervisorCgroupProcs the {@code cgroup.procs} file the supervisor joins, or null
+ * @param programAsRoot whether the program runs as root although a {@code user} is given: an OCI
+ *     runtime, which starts the task's process as that user inside its container. The user then
+ *     only owns the sandbox logs, which the supervisor checks before the program gets them
  */
 public record LaunchSpec(
     Path runDir,
@@ -25,7 +28,8 @@ public record LaunchSpec(
     Map<String, String> env,
     TaskUser user,
     List<Path> taskCgroupProcs,
-    Path supervisorCgroupProcs) {
+    Path supervisorCgroupProcs,
+    boolean programAsRoot) {
 
   /** Validates and copies everything: what reaches the supervisor must be exec-able as is. */
   public LaunchSpec {
@@ -62,18 +66,25 @@ public record LaunchSpec(
   /** A task running as the agent's user, in no cgroup of its own. */
   public static LaunchSpec of(
       Path runDir, Path sandboxDir, List<String> argv, Map<String, String> env) {
-    return new LaunchSpec(runDir, sandboxDir, argv, env, null, List.of(), null);
+    return new LaunchSpec(runDir, sandboxDir, argv, env, null, List.of(), null, false);
   }
 
   /** This spec, run as the given user. */
   public LaunchSpec withUser(TaskUser user) {
     return new LaunchSpec(
-        runDir, sandboxDir, argv, env, user, taskCgroupProcs, supervisorCgroupProcs);
+        runDir, sandboxDir, argv, env, user, taskCgroupProcs, supervisorCgroupProcs, programAsRoot);
   }
 
   /** This spec, with the task's and the supervisor's cgroups. */
   public LaunchSpec withCgroups(List<Path> taskProcs, Path supervisorProcs) {
-    return new LaunchSpec(runDir, sandboxDir, argv, env, user, taskProcs, supervisorProcs);
+    return new LaunchSpec(
+        runDir, sandboxDir, argv, env, user, taskProcs, supervisorProcs, programAsRoot);
+  }
+
+  /** This spec, its program run as root; {@code user} only owns the sandbox logs. */
+  public LaunchSpec withProgramAsRoot() {
+    return new LaunchSpec(
+        runDir, sandboxDir, argv, env, user, taskCgroupProcs, supervisorCgroupProcs, true);
   }
 
   private static void requireNoNul(String what, String text) {

@@ -76,6 +76,9 @@ final class SupervisorCommand {
       if (spec.user().name() != null) {
         command.add("-i");
       }
+      if (spec.programAsRoot()) {
+        command.add("-P");
+      }
     }
     if (spec.supervisorCgroupProcs() != null) {
       command.addAll(List.of("-S", spec.supervisorCgroupProcs().toString()));

@@ -7,6 +7,9 @@ import io.mesokube.agent.cgroups.Cgroups;
 import io.mesokube.agent.checkpoint.CheckpointStore;
 import io.mesokube.agent.checkpoint.LaunchLog;
 import io.mesokube.agent.config.AgentConfig;
+import io.mesokube.agent.containers.Containers;
+import io.mesokube.agent.containers.ContainersSetup;
+import io.mesokube.agent.containers.PullSecrets;
 import io.mesokube.agent.health.HealthCheckers;
 import io.mesokube.agent.host.HostResources;
 import io.mesokube.agent.launcher.TaskLauncher;
@@ -144,10 +147,14 @@ public class AgentRuntime {
               HostResources.discover(config.resources(), stateDir, Path.of("/dev")),
               config.attributes(),
               endpoint,
-              new AgentCapabilities(cgroups.version().name().toLowerCase(), null, version));
+              new AgentCapabilities(
+                  cgroups.version().name().toLowerCase(),
+                  ContainersSetup.runtimeName(config.containers()),
+                  version));
       AgentIdentity identity = register(new Registrar(client), registration, stateDir);
 
       launcher = new TaskLauncher(stateDir);
+      Containers containers = containers(stateDir);
       health =
           new HealthCheckers(
               healthThread, HealthCheckers.commandPool(4, 64), TaskManager.commandRunner());
@@ -163,7 +170,8 @@ public class AgentRuntime {
               config.isolation().defaultUser(),
               config.isolation().cpuQuota(),
               config.isolation().pidsLimit(),
-              new LaunchLog(stateDir));
+              new LaunchLog(stateDir),
+              containers);
       frameworks = client.resources(Framework.class).inAnyNamespace().runnableInformer(0);
       policies = client.resources(RolePolicy.class).runnableInformer(0);
       tasks =
@@ -227,7 +235,7 @@ public class AgentRuntime {
       tasks
           .start()
           .thenRun(() -> tasksThread.execute(() -> manager.reconcileAll(tasks.getStore().list())));
-      scheduleHousekeeping(manager);
+      scheduleHousekeeping(manager, containers);
       long retry = config.heartbeat().statusRetryMax().toMillis();
       timers.scheduleWithFixedDelay(manager::redeliver, retry, retry, TimeUnit.MILLISECONDS);
       readiness.ready(identity.agentId());
@@ -272,15 +280,29 @@ public class AgentRuntime {
     }
   }
 
-  private void scheduleHousekeeping(TaskManager manager) {
+  private Containers containers(Path stateDir) throws IOException {
+    return ContainersSetup.create(
+        config.containers(),
+        stateDir,
+        meters,
+        clock,
+        (namespace, secret) -> PullSecrets.read(client, namespace, secret));
+  }
+
+  private void scheduleHousekeeping(TaskManager manager, Containers containers) {
     long every = config.sandbox().housekeepingInterval().toMillis();
     timers.scheduleWithFixedDelay(
         () -> {
           try {
             rotation.rotateAll();
             gc.collect(s -> manager.sandboxInUse(s.dir()));
+            if (containers.images() != null) {
+              containers.images().collect(manager.imagesInUse());
+            }
           } catch (IOException | RuntimeException e) {
             LOG.warn("Sandbox housekeeping failed; trying again in {} ms", every, e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
           }
         },
         every,

@@ -32,6 +32,27 @@ final class MesosEnvironment {
       String hostname,
       String frameworkId,
       String user) {
+    Map<String, String> env =
+        agentVariables(task, sandbox, agentId, endpoint, hostname, frameworkId, user);
+    var command = task.getSpec().command();
+    if (command != null && command.env() != null) {
+      env.putAll(command.env());
+    }
+    return env;
+  }
+
+  /**
+   * What the agent sets, without the task's own variables: in a container those come after the
+   * image's, and the agent's PATH is only a default there.
+   */
+  static Map<String, String> agentVariables(
+      Task task,
+      Path sandbox,
+      String agentId,
+      String endpoint,
+      String hostname,
+      String frameworkId,
+      String user) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", DEFAULT_PATH);
     env.put("HOME", user == null || user.equals("root") ? "/root" : sandbox.toString());
@@ -58,10 +79,6 @@ final class MesosEnvironment {
     if (!ports.isEmpty()) {
       env.put("PORT", Integer.toString(ports.getFirst()));
       env.put("PORTS", String.join(",", all));
-    }
-    var command = task.getSpec().command();
-    if (command != null && command.env() != null) {
-      env.putAll(command.env());
     }
     return env;
   }

@@ -24,6 +24,15 @@ final class TaskCommandRunner implements CommandRunner {
   @Override
   public int run(List<String> argv, TaskEnvironment task, Duration timeout)
       throws IOException, InterruptedException, TimeoutException {
+    if (!task.container().isEmpty()) {
+      // The runtime enters the container and switches to the task's user itself.
+      List<String> inside = new ArrayList<>(task.container());
+      inside.addAll(argv);
+      return delegate.run(
+          inside,
+          new TaskEnvironment(task.taskId(), task.env(), task.workingDirectory(), null),
+          timeout);
+    }
     if (task.user() == null || task.user().equals(agentUser)) {
       return delegate.run(argv, task, timeout);
     }

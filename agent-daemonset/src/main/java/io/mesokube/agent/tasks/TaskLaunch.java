@@ -7,6 +7,10 @@ import io.mesokube.agent.checkpoint.CheckpointStore;
 import io.mesokube.agent.checkpoint.LaunchLog;
 import io.mesokube.agent.checkpoint.StatusUpdate;
 import io.mesokube.agent.checkpoint.TaskCheckpoint;
+import io.mesokube.agent.containers.ContainerProcess;
+import io.mesokube.agent.containers.Containers;
+import io.mesokube.agent.images.Image;
+import io.mesokube.agent.images.ImageReference;
 import io.mesokube.agent.launcher.LaunchException;
 import io.mesokube.agent.launcher.LaunchSpec;
 import io.mesokube.agent.launcher.TaskLauncher;
@@ -16,6 +20,7 @@ import io.mesokube.agent.sandbox.Sandbox;
 import io.mesokube.agent.sandbox.Sandboxes;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.role.RolePolicy;
+import io.mesokube.api.v1alpha1.task.ContainerSpec;
 import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
 import java.io.IOException;
@@ -47,7 +52,16 @@ public final class TaskLaunch {
       String defaultUser,
       boolean cpuQuota,
       long pidsLimit,
-      LaunchLog launches) {}
+      LaunchLog launches,
+      Containers containers) {}
+
+  /**
+   * What the checks decided: who the task runs as.
+   *
+   * @param userName the user's name, as the task or framework gave it
+   * @param user the user, resolved on this host
+   */
+  record Plan(String userName, TaskUser user) {}
 
   /** A launch the agent refuses or cannot do: the terminal update to report. */
   static final class Refused extends Exception {
@@ -107,13 +121,13 @@ public final class TaskLaunch {
   }
 
   /**
-   * Starts {@code task} in {@code run}; on return its process runs.
+   * Checks what only the agent can: the framework exists, the user exists and may be root, the
+   * image reference is valid and this agent can run containers.
    *
    * @param framework the task's Framework, or null if it does not exist
    * @param policy the RolePolicy of the task's role, or null
    */
-  void start(TaskRun run, Task task, Framework framework, RolePolicy policy, Instant now)
-      throws Refused, IOException {
+  Plan plan(Task task, Framework framework, RolePolicy policy, Instant now) throws Refused {
     if (framework == null) {
       throw new Refused(
           TaskEnding.refused(
@@ -121,14 +135,23 @@ public final class TaskLaunch {
               "framework " + task.getSpec().framework() + " does not exist in this namespace",
               now));
     }
-    if (task.getSpec().container() != null) {
-      throw new Refused(
-          TaskEnding.launchFailed(
-              "this agent runs host commands only: container images are not supported yet", now));
+    var container = task.getSpec().container();
+    if (container != null) {
+      if (context.containers().unavailable() != null) {
+        throw new Refused(
+            TaskEnding.launchFailed(
+                "this agent cannot run container images: " + context.containers().unavailable(),
+                now));
+      }
+      try {
+        ImageReference.parse(container.image(), ImageReference.DEFAULT_REGISTRY);
+      } catch (IllegalArgumentException e) {
+        throw new Refused(TaskEnding.refused(Reasons.TASK_INVALID, e.getMessage(), now));
+      }
     }
     var command = task.getSpec().command();
     String userName =
-        command.user() != null
+        command != null && command.user() != null
             ? command.user()
             : framework.getSpec().user() != null
                 ? framework.getSpec().user()
@@ -161,34 +184,93 @@ public final class TaskLaunch {
                   + " has uid 0): no RolePolicy allows it (spec.allowRootTasks)",
               now));
     }
+    return new Plan(userName, user);
+  }
+
+  /**
+   * Starts {@code task} in {@code run} as {@code plan} says; on return its process runs.
+   *
+   * @param image the task's image, provided; null for a task without one
+   */
+  void launch(TaskRun run, Task task, Framework framework, Plan plan, Image image, Instant now)
+      throws Refused, IOException {
+    TaskUser user = plan.user();
     Sandbox sandbox =
         context.sandboxes().create(run.namespace, run.name, run.uid, user.uid(), user.gid());
     run.sandbox = sandbox.dir().toString();
     var resources = task.getSpec().resources();
     // The checkpoint prepare() wrote, now with what the launch decided.
-    TaskCheckpoint checkpoint = run.checkpoint.withLaunch(now, run.uid, userName);
+    TaskCheckpoint checkpoint = run.checkpoint.withLaunch(now, run.uid, plan.userName());
     context.store().writeTask(checkpoint);
     run.checkpoint = checkpoint;
+    String frameworkId =
+        framework.getStatus() != null && framework.getStatus().frameworkId() != null
+            ? framework.getStatus().frameworkId()
+            : run.namespace + "/" + framework.getMetadata().getName();
     try {
       run.cgroup = context.cgroups().create(run.uid, limits(resources));
-      LaunchSpec spec =
-          new LaunchSpec(
-              run.runDir,
-              sandbox.dir(),
-              argv(command),
-              MesosEnvironment.of(
-                  task,
-                  sandbox.dir(),
-                  context.agentId(),
-                  context.endpoint(),
-                  context.hostname(),
-                  framework.getStatus() != null && framework.getStatus().frameworkId() != null
-                      ? framework.getStatus().frameworkId()
-                      : run.namespace + "/" + framework.getMetadata().getName(),
-                  userName),
-              user,
-              run.cgroup.procsFiles(),
-              context.cgroups().supervisors().procsFiles().getFirst());
+      List<java.nio.file.Path> taskProcs = run.cgroup.procsFiles();
+      java.nio.file.Path supervisorProcs = context.cgroups().supervisors().procsFiles().getFirst();
+      LaunchSpec spec;
+      if (image == null) {
+        spec =
+            new LaunchSpec(
+                run.runDir,
+                sandbox.dir(),
+                argv(task.getSpec().command()),
+                MesosEnvironment.of(
+                    task,
+                    sandbox.dir(),
+                    context.agentId(),
+                    context.endpoint(),
+                    context.hostname(),
+                    frameworkId,
+                    plan.userName()),
+                user,
+                taskProcs,
+                supervisorProcs,
+                false);
+      } else {
+        var container = task.getSpec().container();
+        var command = task.getSpec().command();
+        ContainerProcess process =
+            ContainerProcess.of(
+                image.config(),
+                command,
+                MesosEnvironment.agentVariables(
+                    task,
+                    java.nio.file.Path.of(ContainerProcess.SANDBOX),
+                    context.agentId(),
+                    context.endpoint(),
+                    context.hostname(),
+                    frameworkId,
+                    plan.userName()),
+                command == null || command.env() == null ? java.util.Map.of() : command.env());
+        List<String> argv =
+            context
+                .containers()
+                .runtime()
+                .prepare(
+                    run.runDir,
+                    containerId(run.uid),
+                    image,
+                    process,
+                    user,
+                    sandbox.dir(),
+                    Boolean.TRUE.equals(container.readOnlyRootfs()),
+                    container.network() == ContainerSpec.ContainerNetwork.Private);
+        spec =
+            new LaunchSpec(
+                    run.runDir,
+                    sandbox.dir(),
+                    argv,
+                    java.util.Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+                    user,
+                    taskProcs,
+                    supervisorProcs,
+                    false)
+                .withProgramAsRoot();
+      }
       // Recorded before the attempt: an audit must see every process that may have started.
       context.launches().record(run.uid, run.namespace + "/" + run.name, now);
       TaskProcess process = context.launcher().launch(spec);
@@ -211,6 +293,11 @@ public final class TaskLaunch {
     }
   }
 
+  /** The OCI runtime's id of a task's container. */
+  static String containerId(String uid) {
+    return "mesokube-" + uid;
+  }
+
   private Limits limits(io.mesokube.api.v1alpha1.common.Resources r) {
     double cpus = r.cpus() == null ? 0.1 : r.cpus();
     long mem = r.mem() == null ? 32 : Math.round(r.mem());
@@ -219,6 +306,9 @@ public final class TaskLaunch {
   }
 
   private static List<String> argv(io.mesokube.api.v1alpha1.task.CommandSpec command) {
+    if (command == null || (command.shell() == null && command.argv() == null)) {
+      throw new IllegalArgumentException("a task without an image needs a command (shell or argv)");
+    }
     return command.shell() != null ? List.of("/bin/sh", "-c", command.shell()) : command.argv();
   }
 

@@ -6,6 +6,8 @@ import io.mesokube.agent.checkpoint.TaskCheckpoint;
 import io.mesokube.agent.health.HealthCheckListener;
 import io.mesokube.agent.health.HealthCheckers;
 import io.mesokube.agent.health.TaskEnvironment;
+import io.mesokube.agent.images.Image;
+import io.mesokube.agent.images.ImageException;
 import io.mesokube.agent.launcher.ExitStatus;
 import io.mesokube.agent.launcher.Recovery;
 import io.mesokube.agent.status.StatusSender;
@@ -118,6 +120,17 @@ public final class TaskManager implements StatusSender.Listener {
       TaskState state = run.state();
       if (state != null) {
         out.merge(state, 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /** The manifest digests of the images running containers use, for the image cache. */
+  public java.util.Set<String> imagesInUse() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (TaskRun run : List.copyOf(runs.values())) {
+      if (!run.exited) {
+        io.mesokube.agent.containers.OciRuntime.imageOf(run.runDir).ifPresent(out::add);
       }
     }
     return out;
@@ -379,28 +392,120 @@ public final class TaskManager implements StatusSender.Listener {
       RolePolicy policy = role == null ? null : caches.rolePolicy().apply(role);
       try {
         run.exited = false;
-        launch.start(run, task, framework, policy, now);
-        append(run, StatusUpdate.of(TaskState.TASK_RUNNING, null, null, null, null, now()));
-        watchExit(run);
-        if (task.getSpec().healthCheck() != null) {
-          startHealthCheck(run, task, now);
+        TaskLaunch.Plan plan = launch.plan(task, framework, policy, now);
+        if (task.getSpec().container() != null) {
+          provide(run, task, plan);
+        } else {
+          launch(run, task, framework, plan, null, null, now);
         }
-        LOG.info("Launched task {} (pid {})", run.taskId(), run.process.taskPid());
       } catch (TaskLaunch.Refused e) {
         LOG.warn("Task {} not launched: {}", run.taskId(), e.getMessage());
         run.exited = true;
         append(run, e.update);
-      } catch (IOException e) {
-        LOG.error("Task {} failed to launch", run.taskId(), e);
-        run.exited = true;
-        if (run.cgroup != null) {
-          destroy(run.cgroup);
-          run.cgroup = null;
-        }
-        append(run, TaskEnding.launchFailed("Failed to launch the task: " + e.getMessage(), now));
       }
     }
     sender.track(run.delivery());
+  }
+
+  /**
+   * Provides a container task's image on the pull executor, reporting TASK_STARTING meanwhile, and
+   * launches it back on this thread once the image is there, unless the task was killed, deleted or
+   * replaced meanwhile. Nothing runs yet, so a kill has nothing to signal: the launch that follows
+   * the pull sees it and reports TASK_KILLED instead.
+   */
+  private void provide(TaskRun run, Task task, TaskLaunch.Plan plan) {
+    var container = task.getSpec().container();
+    append(
+        run,
+        StatusUpdate.of(
+            TaskState.TASK_STARTING,
+            null,
+            "provisioning image " + container.image(),
+            null,
+            null,
+            now()));
+    var said = new java.util.concurrent.atomic.AtomicReference<String>();
+    context
+        .containers()
+        .provide(run.namespace, container.image(), container.pullSecret(), said::set)
+        .whenComplete(
+            (image, error) -> thread.execute(() -> provided(run, plan, image, error, said.get())));
+  }
+
+  private void provided(
+      TaskRun run, TaskLaunch.Plan plan, Image image, Throwable error, String progress) {
+    Instant now = now();
+    Task task = caches.task().apply(run.namespace, run.name);
+    if (task == null
+        || !task.getMetadata().getUid().equals(run.uid)
+        || Boolean.TRUE.equals(task.getSpec().kill())
+        || task.getMetadata().getDeletionTimestamp() != null) {
+      run.exited = true;
+      append(run, TaskEnding.killedBeforeLaunch(now));
+      return;
+    }
+    if (error != null) {
+      Throwable cause =
+          error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+              ? error.getCause()
+              : error;
+      LOG.warn("Task {} not launched: {}", run.taskId(), cause.getMessage());
+      run.exited = true;
+      append(
+          run,
+          cause instanceof ImageException e && e.kind() == ImageException.Kind.INVALID_REFERENCE
+              ? TaskEnding.refused(
+                  io.mesokube.api.v1alpha1.task.Reasons.TASK_INVALID, e.getMessage(), now)
+              : TaskEnding.launchFailed(
+                  "Failed to provision the image: " + cause.getMessage(), now));
+      return;
+    }
+    Framework framework = caches.framework().apply(run.namespace, task.getSpec().framework());
+    try {
+      launch(run, task, framework, plan, image, progress, now);
+    } catch (TaskLaunch.Refused e) {
+      LOG.warn("Task {} not launched: {}", run.taskId(), e.getMessage());
+      run.exited = true;
+      append(run, e.update);
+    }
+  }
+
+  /** Launches and reports TASK_RUNNING (with {@code message}, if any). */
+  private void launch(
+      TaskRun run,
+      Task task,
+      Framework framework,
+      TaskLaunch.Plan plan,
+      Image image,
+      String message,
+      Instant now)
+      throws TaskLaunch.Refused {
+    if (framework == null) {
+      throw new TaskLaunch.Refused(
+          TaskEnding.refused(
+              io.mesokube.api.v1alpha1.task.Reasons.TASK_INVALID,
+              "framework " + task.getSpec().framework() + " does not exist in this namespace",
+              now));
+    }
+    try {
+      launch.launch(run, task, framework, plan, image, now);
+    } catch (IOException e) {
+      LOG.error("Task {} failed to launch", run.taskId(), e);
+      if (run.cgroup != null) {
+        destroy(run.cgroup);
+        run.cgroup = null;
+      }
+      throw new TaskLaunch.Refused(
+          TaskEnding.launchFailed("Failed to launch the task: " + e.getMessage(), now));
+    }
+    // The sandbox is known now: every update from here on is delivered with it.
+    sender.track(run.delivery());
+    append(run, StatusUpdate.of(TaskState.TASK_RUNNING, null, message, null, null, now()));
+    watchExit(run);
+    if (task.getSpec().healthCheck() != null) {
+      startHealthCheck(run, task, now);
+    }
+    LOG.info("Launched task {} (pid {})", run.taskId(), run.process.taskPid());
   }
 
   // ---------------------------------------------------------------- kill and exit
@@ -500,6 +605,9 @@ public final class TaskManager implements StatusSender.Listener {
       destroy(run.cgroup);
       run.cgroup = null;
     }
+    if (context.containers().runtime() != null) {
+      context.containers().runtime().cleanUp(run.runDir, TaskLaunch.containerId(run.uid));
+    }
     if (run.sandbox != null) {
       try {
         context
@@ -519,12 +627,25 @@ public final class TaskManager implements StatusSender.Listener {
   // ---------------------------------------------------------------- health
 
   private void startHealthCheck(TaskRun run, Task task, Instant startedAt) {
+    List<String> container = List.of();
+    var runtime = context.containers().runtime();
+    if (runtime != null
+        && io.mesokube.agent.containers.OciRuntime.imageOf(run.runDir).isPresent()) {
+      try {
+        var user = io.mesokube.agent.launcher.TaskUser.resolve(run.checkpoint.user());
+        container = runtime.execCommand(run.runDir, TaskLaunch.containerId(run.uid), user);
+      } catch (io.mesokube.agent.launcher.LaunchException e) {
+        LOG.warn("No health checks for task {}: {}", run.taskId(), e.getMessage());
+        return;
+      }
+    }
     TaskEnvironment env =
         new TaskEnvironment(
             run.taskId(),
             Map.of("PATH", MesosEnvironment.DEFAULT_PATH, "MESOS_SANDBOX", run.sandbox),
             Path.of(run.sandbox),
-            run.checkpoint.user());
+            run.checkpoint.user(),
+            container);
     run.health =
         health.create(
             task.getSpec().healthCheck(),

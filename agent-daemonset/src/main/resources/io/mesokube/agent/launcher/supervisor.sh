@@ -6,8 +6,11 @@
 # A JVM per task would cost too much memory and start too slowly; this is POSIX sh (dash on
 # Debian). TaskLauncher extracts it to the agent's state dir and starts it as
 #
-#   setsid sh supervisor.sh -r RUN_DIR -s SANDBOX [-u UID -g GID [-i]] [-S SUPERVISOR_PROCS]
+#   setsid sh supervisor.sh -r RUN_DIR -s SANDBOX [-u UID -g GID [-i] [-P]] [-S SUPERVISOR_PROCS]
 #                           [-c TASK_PROCS]... -- PROGRAM [ARG]...
+#
+# -P runs PROGRAM as root (an OCI runtime, which starts the task as UID:GID in its container); the
+# user then only owns the sandbox logs.
 #
 # with stdin /dev/null, stderr appended to RUN_DIR/supervisor.log, stdout a pipe to the agent,
 # and an environment of its own (PATH, LC_ALL); the task's environment is in RUN_DIR/task.env.
@@ -27,14 +30,15 @@
 # No pathname expansion anywhere: paths come from the agent, never patterns.
 set -f
 
-run= sandbox= uid= gid= groups=--clear-groups supervisor_procs= task_procs=
-while getopts r:s:u:g:iS:c: opt; do
+run= sandbox= uid= gid= groups=--clear-groups supervisor_procs= task_procs= as_root=
+while getopts r:s:u:g:iPS:c: opt; do
   case $opt in
     r) run=$OPTARG ;;
     s) sandbox=$OPTARG ;;
     u) uid=$OPTARG ;;
     g) gid=$OPTARG ;;
     i) groups=--init-groups ;;
+    P) as_root=1 ;;
     S) supervisor_procs=$OPTARG ;;
     # Newline-separated; the agent refuses paths with a newline.
     c) task_procs="$task_procs$OPTARG
@@ -125,8 +129,24 @@ fi
   set -- env -i --default-signal -C "$sandbox" "$@"
   # Appending (O_APPEND) lets log rotation truncate the files under a running task; a shell of the
   # task's user opens them and execs env in place.
-  set -- /bin/sh -c 'exec "$@" >> "$0/stdout" 2>> "$0/stderr"' "$sandbox" "$@"
-  if [ -n "$uid" ]; then
+  if [ -n "$as_root" ]; then
+    # Root opens the logs in a directory the task's user owns: the files it got must be the
+    # sandbox's own regular files, not what a link planted there points to (the user created them
+    # above, so anything else is an attack).
+    real=$(readlink -f "$sandbox") || fail "cannot resolve the sandbox $sandbox"
+    set -- /bin/sh -c '
+      exec 4>> "$0/stdout" 5>> "$0/stderr" || exit 125
+      if [ "$(readlink /proc/self/fd/4)" != "$0/stdout" ] || [ "$(readlink /proc/self/fd/5)" != "$0/stderr" ] \
+        || [ ! -f /proc/self/fd/4 ] || [ ! -f /proc/self/fd/5 ]; then
+        echo "the sandbox logs of $0 are not its own regular files" > "$1/launch-error"
+        exit 125
+      fi
+      shift
+      exec "$@" 1>&4 2>&5 4>&- 5>&-' "$real" "$run" "$@"
+  else
+    set -- /bin/sh -c 'exec "$@" >> "$0/stdout" 2>> "$0/stderr"' "$sandbox" "$@"
+  fi
+  if [ -n "$uid" ] && [ -z "$as_root" ]; then
     # env runs as the user already: setpriv execs with root's capabilities still in effect (the
     # kernel drops them during that exec), which would let the user run a program only root may.
     # The inheritable set goes too, so that no capability reaches the task.

@@ -47,6 +47,27 @@ class ImageStoreIT {
   @TempDir Path dir;
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
+  /** How far the store's clock is ahead of the system's. */
+  private Duration later = Duration.ZERO;
+
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+          return Clock.systemUTC().instant().plus(later);
+        }
+      };
+
   @BeforeAll
   static void registries() {
     registry = TestRegistry.start(shared.resolve("registry"));
@@ -259,6 +280,12 @@ class ImageStoreIT {
     Image second = store.provide(registry.host() + "/tools/other:1", null, m -> {});
     assertThat(second.manifestDigest()).isEqualTo(other);
 
+    store.collect(Set.of(busybox.manifestDigest()));
+    assertThat(second.rootfs())
+        .as("asked for a moment ago: its task may not run yet")
+        .isDirectory();
+
+    later = ImageStore.RECENT.plusSeconds(1);
     long size = store.collect(Set.of(busybox.manifestDigest()));
     assertThat(second.rootfs()).as("not in use: removed").doesNotExist();
     assertThat(busybox.rootfs()).as("in use: kept").isDirectory();
@@ -281,10 +308,7 @@ class ImageStoreIT {
 
   private ImageStore store(Path root, long maxBytes) throws Exception {
     return new ImageStore(
-        root.resolve("images"),
-        settings(Set.of("127.0.0.0/8"), maxBytes),
-        meters,
-        Clock.systemUTC());
+        root.resolve("images"), settings(Set.of("127.0.0.0/8"), maxBytes), meters, clock);
   }
 
   private static ImageStore.Settings settings(Set<String> insecure, long maxBytes) {

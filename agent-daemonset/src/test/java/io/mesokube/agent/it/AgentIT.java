@@ -20,7 +20,6 @@ import io.mesokube.api.v1alpha1.task.TaskStatusEntry;
 import io.mesokube.e2e.controlplane.Component;
 import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
-import io.mesokube.e2e.controlplane.KubectlResult;
 import io.mesokube.e2e.controlplane.TestCluster;
 import io.mesokube.e2e.process.AgentProcess;
 import io.mesokube.e2e.process.CgroupRoots;
@@ -59,29 +58,17 @@ class AgentIT {
 
   @BeforeAll
   static void startAgent(ControlPlane controlPlane) throws IOException {
-    // The agent runs with nothing but its RBAC from deploy/, as its ServiceAccount would.
-    Path rbac = Path.of("..", "deploy", "rbac", "agent.yaml").toAbsolutePath().normalize();
-    KubectlResult applied = controlPlane.kubectl("apply", "-f", rbac.toString());
-    assertThat(applied.succeeded()).as("apply %s: %s", rbac, applied.stderr()).isTrue();
     // Tasks run as nobody: the state directory must be traversable by others, as /var/lib is.
     stateDir = Files.createDirectories(Path.of("/tmp", "mesokube-agent-it-" + SUFFIX));
     Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // The agent runs with nothing but its RBAC from deploy/, as its ServiceAccount would.
     agent =
-        AgentProcess.start(
-            controlPlane.kubeconfigFor(
-                "system:serviceaccount:" + Mesokube.SYSTEM_NAMESPACE + ":mesokube-agent",
-                "system:serviceaccounts",
-                "system:serviceaccounts:" + Mesokube.SYSTEM_NAMESPACE,
-                "system:authenticated"),
+        AgentUnderTest.start(
+            controlPlane,
             AGENT,
             stateDir,
             CGROUP_PARENT,
-            controlPlane.workDir().resolve("logs"),
-            Map.of(
-                "MESOKUBE_AGENT_RESOURCES_CPUS", "4",
-                "MESOKUBE_AGENT_RESOURCES_MEM", "4096",
-                "MESOKUBE_AGENT_HEARTBEAT_LEASE_DURATION", "3s",
-                "MESOKUBE_AGENT_HEARTBEAT_STATUS_RETRY_MAX", "2s"));
+            Map.of("MESOKUBE_AGENT_RESOURCES_CPUS", "4", "MESOKUBE_AGENT_RESOURCES_MEM", "4096"));
   }
 
   @AfterAll

@@ -1,0 +1,368 @@
+package io.mesokube.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.mesokube.agent.images.registry.ImageConfig;
+import io.mesokube.agent.images.registry.TestImages;
+import io.mesokube.agent.images.registry.TestRegistry;
+import io.mesokube.api.v1alpha1.agent.Agent;
+import io.mesokube.api.v1alpha1.task.Reasons;
+import io.mesokube.api.v1alpha1.task.Task;
+import io.mesokube.api.v1alpha1.task.TaskState;
+import io.mesokube.api.v1alpha1.task.TaskStatusEntry;
+import io.mesokube.e2e.controlplane.ControlPlane;
+import io.mesokube.e2e.controlplane.ControlPlaneExtension;
+import io.mesokube.e2e.controlplane.TestCluster;
+import io.mesokube.e2e.process.AgentProcess;
+import io.mesokube.e2e.process.CgroupRoots;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Container tasks through the packaged agent, for real: images built from static busybox, pushed to
+ * a real registry on loopback (the CNCF distribution registry), pulled by skopeo, unpacked by
+ * umoci, run by crun in the task's cgroup as {@code nobody}. No Docker anywhere.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class ContainerIT {
+  private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+  private static final String AGENT = "container-it-" + SUFFIX;
+  private static final String CGROUP_PARENT = "mesokube-cit-" + SUFFIX;
+  private static final String CGROUP_ROOT = CGROUP_PARENT + "/" + AGENT;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ImageConfig BUSYBOX = ImageConfig.NONE.withEnv("PATH=/bin");
+
+  private static TestRegistry registry;
+  private static TestRegistry authRegistry;
+  private static Path stateDir;
+  private static AgentProcess agent;
+
+  @BeforeAll
+  static void start(ControlPlane controlPlane) throws IOException {
+    Path work = Files.createDirectories(Path.of("/tmp", "mesokube-container-it-" + SUFFIX));
+    registry = TestRegistry.start(work.resolve("registry"));
+    authRegistry = TestRegistry.startWithAuth(work.resolve("auth-registry"), "alice", "s3cret");
+    TestImages.pushBusybox(registry, "tools/busybox", "1.36", BUSYBOX);
+    TestImages.pushBusybox(authRegistry, "alice", "s3cret", "private/busybox", "1", BUSYBOX);
+
+    stateDir = Files.createDirectories(work.resolve("state"));
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    agent =
+        AgentUnderTest.start(
+            controlPlane,
+            AGENT,
+            stateDir,
+            CGROUP_PARENT,
+            Map.of("MESOKUBE_AGENT_RESOURCES_CPUS", "8", "MESOKUBE_AGENT_RESOURCES_MEM", "8192"));
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    try {
+      if (agent != null) {
+        agent.close();
+      }
+      assertThat(CgroupRoots.taskCgroups(CGROUP_ROOT)).as("task cgroups left").isEmpty();
+      assertThat(CgroupRoots.processes(CGROUP_ROOT)).as("processes left").isEmpty();
+    } finally {
+      CgroupRoots.remove(CGROUP_PARENT);
+      if (registry != null) {
+        registry.close();
+      }
+      if (authRegistry != null) {
+        authRegistry.close();
+      }
+    }
+  }
+
+  @Test
+  void aContainerWritesToStdoutAndItsSandboxReadThroughTheFilesApi(TestCluster cluster)
+      throws Exception {
+    AgentIT.framework(cluster);
+    AgentIT.apply(
+        cluster,
+        container(
+            "hello",
+            image("tools/busybox:1.36"),
+            "echo \"hello from $(id -un 2>/dev/null || id -u) in $(pwd)\"; ls /bin/busybox;"
+                + " echo saved > $MESOS_SANDBOX/hello.txt",
+            ""));
+    Task task = AgentIT.awaitTerminal(cluster, "hello");
+
+    assertThat(task.getStatus().state())
+        .as(task.getStatus().message())
+        .isEqualTo(TaskState.TASK_FINISHED);
+    assertThat(task.getStatus().history())
+        .extracting(TaskStatusEntry::state)
+        .containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+    assertThat(task.getStatus().history().get(0).message())
+        .isEqualTo("provisioning image " + image("tools/busybox:1.36"));
+    assertThat(task.getStatus().history().get(1).message())
+        .matches("(pulled image .* in .* s|image .* is cached.*)");
+    String sandbox = task.getStatus().sandbox();
+    assertThat(read(sandbox + "/stdout"))
+        .isEqualTo("hello from nobody in /mnt/mesos/sandbox\n/bin/busybox\n");
+    assertThat(read(sandbox + "/hello.txt")).isEqualTo("saved\n");
+    Agent registered = cluster.client().resources(Agent.class).withName(AGENT).get();
+    assertThat(registered.getStatus().capabilities().ociRuntime()).isEqualTo("crun");
+  }
+
+  @Test
+  void imagesThatCannotBePulledFailTheTaskAndNotTheAgent(TestCluster cluster) throws Exception {
+    AgentIT.framework(cluster);
+    cluster
+        .client()
+        .secrets()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("wrong-creds")
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .addToData(
+                    ".dockerconfigjson",
+                    base64(
+                        "{\"auths\":{\""
+                            + authRegistry.host()
+                            + "\":{\"auth\":\""
+                            + base64("alice:wrong")
+                            + "\"}}}"))
+                .build())
+        .create();
+    try (TestRegistry down = TestRegistry.start(stateDir.resolveSibling("down"))) {
+      TestImages.pushBusybox(down, "tools/busybox", "1", BUSYBOX);
+      down.stop();
+      String zeros = "sha256:" + "0".repeat(64);
+      AgentIT.apply(cluster, container("no-such-image", image("tools/nothere:1"), "true", ""));
+      AgentIT.apply(
+          cluster, container("registry-down", down.host() + "/tools/busybox:1", "true", ""));
+      AgentIT.apply(cluster, container("bad-digest", image("tools/busybox@" + zeros), "true", ""));
+      AgentIT.apply(
+          cluster,
+          container(
+              "wrong-credentials",
+              authRegistry.host() + "/private/busybox:1",
+              "true",
+              "pullSecret: wrong-creds"));
+      AgentIT.apply(
+          cluster,
+          container("no-credentials", authRegistry.host() + "/private/busybox:1", "true", ""));
+      AgentIT.apply(
+          cluster,
+          container(
+              "missing-secret",
+              authRegistry.host() + "/private/busybox:1",
+              "true",
+              "pullSecret: nope"));
+
+      assertFailed(cluster, "no-such-image", "no image " + image("tools/nothere:1"));
+      assertFailed(cluster, "registry-down", "registry " + down.host() + " cannot be reached");
+      assertFailed(cluster, "bad-digest", "no image with digest " + zeros);
+      assertFailed(cluster, "wrong-credentials", "refused the credentials");
+      assertFailed(cluster, "no-credentials", "refused the credentials");
+      assertFailed(cluster, "missing-secret", "pull secret nope does not exist in namespace");
+    }
+    // A reference the schema lets through but no registry could serve: refused as invalid.
+    AgentIT.apply(cluster, container("invalid-ref", "UPPER/case", "true", ""));
+    Task invalid = AgentIT.awaitTerminal(cluster, "invalid-ref");
+    assertThat(invalid.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(invalid.getStatus().reason()).isEqualTo(Reasons.TASK_INVALID);
+
+    assertThat(agent.isAlive()).isTrue();
+    assertThat(agent.get("/q/health/ready").statusCode()).isEqualTo(200);
+    // And it still runs containers.
+    AgentIT.apply(cluster, container("after", image("tools/busybox:1.36"), "true", ""));
+    assertThat(AgentIT.awaitTerminal(cluster, "after").getStatus().state())
+        .isEqualTo(TaskState.TASK_FINISHED);
+  }
+
+  @Test
+  void twentyTasksOfOneImagePullItOnce(TestCluster cluster) throws Exception {
+    AgentIT.framework(cluster);
+    TestImages.pushBusybox(registry, "tools/twenty", "1", BUSYBOX.withCmd("twenty"));
+    double before = pulls();
+    for (int i = 0; i < 20; i++) {
+      AgentIT.apply(cluster, container("same-" + i, image("tools/twenty:1"), "echo task " + i, ""));
+    }
+    for (int i = 0; i < 20; i++) {
+      Task t = AgentIT.awaitTerminal(cluster, "same-" + i);
+      assertThat(t.getStatus().state())
+          .as(t.getStatus().message())
+          .isEqualTo(TaskState.TASK_FINISHED);
+      assertThat(read(t.getStatus().sandbox() + "/stdout")).isEqualTo("task " + i + "\n");
+    }
+    assertThat(pulls() - before).as("pulls of tools/twenty").isEqualTo(1);
+  }
+
+  @Test
+  void killOomAndExitCodesBehaveAsForPlainTasks(TestCluster cluster) throws Exception {
+    AgentIT.framework(cluster);
+    AgentIT.apply(
+        cluster,
+        container(
+            "trapper",
+            image("tools/busybox:1.36"),
+            "trap \"echo got TERM; exit 0\" TERM; echo ready; while :; do sleep 0.1; done",
+            ""));
+    AgentIT.apply(
+        cluster,
+        container("hog", image("tools/busybox:1.36"), "head -c 268435456 /dev/zero | tail", "")
+            .replace("mem: 64", "mem: 32"));
+    AgentIT.apply(cluster, container("exit-5", image("tools/busybox:1.36"), "exit 5", ""));
+
+    Task running = AgentIT.awaitState(cluster, "trapper", TaskState.TASK_RUNNING);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> read(running.getStatus().sandbox() + "/stdout").contains("ready"));
+    AgentIT.patch(cluster, "trapper", "{\"spec\":{\"kill\":true}}");
+    Task killed = AgentIT.awaitTerminal(cluster, "trapper");
+    assertThat(killed.getStatus().state()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(read(killed.getStatus().sandbox() + "/stdout")).contains("got TERM");
+
+    Task hog = AgentIT.awaitTerminal(cluster, "hog");
+    assertThat(hog.getStatus().state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(hog.getStatus().reason()).isEqualTo(Reasons.CONTAINER_LIMITATION_MEMORY);
+
+    Task exit = AgentIT.awaitTerminal(cluster, "exit-5");
+    assertThat(exit.getStatus().state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(exit.getStatus().exitCode()).isEqualTo(5);
+  }
+
+  @Test
+  void aCommandHealthCheckRunsInsideTheContainer(TestCluster cluster) {
+    AgentIT.framework(cluster);
+    // /mnt/mesos/sandbox exists only inside the container: a check run on the host would fail.
+    AgentIT.apply(
+        cluster,
+        container(
+                "sick",
+                image("tools/busybox:1.36"),
+                "touch /tmp/healthy; sleep 4; rm /tmp/healthy; exec sleep 600",
+                "")
+            + """
+              healthCheck:
+                type: COMMAND
+                command: {shell: "test -d /mnt/mesos/sandbox && test -f /tmp/healthy"}
+                delaySeconds: 0
+                intervalSeconds: 1
+                timeoutSeconds: 5
+                consecutiveFailures: 2
+                gracePeriodSeconds: 0
+            """);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              Task t = cluster.client().resources(Task.class).withName("sick").get();
+              return t.getStatus() != null && Boolean.TRUE.equals(t.getStatus().healthy());
+            });
+    Task task = AgentIT.awaitTerminal(cluster, "sick");
+    assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(task.getStatus().reason()).isEqualTo(Reasons.TASK_HEALTH_CHECK_STATUS_UPDATED);
+  }
+
+  @Test
+  void containersSurviveAnAgentKilledAndRestarted(TestCluster cluster) throws Exception {
+    AgentIT.framework(cluster);
+    for (int i = 0; i < 5; i++) {
+      AgentIT.apply(
+          cluster,
+          container(
+              "survivor-" + i,
+              image("tools/busybox:1.36"),
+              "while [ ! -e $MESOS_SANDBOX/gate ]; do sleep 0.1; done; echo done "
+                  + i
+                  + "; exit "
+                  + (i % 2),
+              "readOnlyRootfs: " + (i % 2 == 0)));
+    }
+    List<Task> running =
+        java.util.stream.IntStream.range(0, 5)
+            .mapToObj(i -> AgentIT.awaitState(cluster, "survivor-" + i, TaskState.TASK_RUNNING))
+            .toList();
+
+    agent.kill();
+    for (Task t : running) {
+      Files.writeString(Path.of(t.getStatus().sandbox(), "gate"), "");
+    }
+    await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+    agent.start();
+
+    for (int i = 0; i < 5; i++) {
+      Task t = AgentIT.awaitTerminal(cluster, "survivor-" + i);
+      assertThat(t.getStatus().exitCode()).as("exit code of survivor-%d", i).isEqualTo(i % 2);
+      assertThat(t.getStatus().history())
+          .extracting(TaskStatusEntry::state)
+          .as("history of survivor-%d", i)
+          .containsExactly(
+              TaskState.TASK_STARTING,
+              TaskState.TASK_RUNNING,
+              i % 2 == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED);
+      assertThat(read(t.getStatus().sandbox() + "/stdout")).isEqualTo("done " + i + "\n");
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static String image(String repositoryAndTag) {
+    return registry.host() + "/" + repositoryAndTag;
+  }
+
+  private static String container(String name, String image, String shell, String extra) {
+    return Manifests.task(name, "fw", AGENT, 0.1, 64, shell, null)
+        + "  container:\n    image: "
+        + image
+        + "\n"
+        + (extra.isEmpty() ? "" : "    " + extra + "\n");
+  }
+
+  private static void assertFailed(TestCluster cluster, String name, String message) {
+    Task t = AgentIT.awaitTerminal(cluster, name);
+    assertThat(t.getStatus().state()).as(name).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(t.getStatus().reason()).as(name).isEqualTo(Reasons.CONTAINER_LAUNCH_FAILED);
+    assertThat(t.getStatus().message()).as(name).contains(message);
+  }
+
+  private static String read(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        agent.get("/files/read?path=" + AgentProcess.encode(path) + "&offset=0&length=100000");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(response.body());
+    return body.get("data").asText();
+  }
+
+  private static double pulls() throws IOException, InterruptedException {
+    return agent
+        .get("/q/metrics")
+        .body()
+        .lines()
+        .filter(
+            l ->
+                l.startsWith("mesokube_agent_image_pulls_seconds_count{")
+                    && l.contains("outcome=\"ok\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+}
