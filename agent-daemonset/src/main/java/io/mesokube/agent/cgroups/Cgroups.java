@@ -67,6 +67,14 @@ public abstract sealed class Cgroups permits CgroupsV1, CgroupsV2 {
     return root;
   }
 
+  /**
+   * The path of task cgroup {@code name} relative to each hierarchy's mount point, absolute as an
+   * OCI runtime's {@code linux.cgroupsPath} wants it: "/mesokube/agent-1/task/NAME".
+   */
+  public String taskPath(String name) {
+    return "/" + Path.of(root, TASKS, requireValidName(name));
+  }
+
   /** Creates task cgroup {@code name} with {@code limits}; on failure, nothing of it remains. */
   public TaskCgroup create(String name, Limits limits) {
     Path relative = Path.of(root, TASKS, requireValidName(name));

@@ -15,9 +15,10 @@ import java.util.List;
  * ContainerProcess#SANDBOX}; with the host's network, the host's {@code /etc/resolv.conf} and
  * {@code /etc/hosts} are bind-mounted read-only so that names resolve as on the host.
  *
- * <p>No {@code linux.resources} and no cgroups path: the runtime runs with its cgroup manager
- * disabled, inside the task's cgroup that the supervisor joined before it, so limits, usage, OOM
- * and kill are the agent's as for any task.
+ * <p>No {@code linux.resources}: crun runs with its cgroup manager disabled, inside the task's
+ * cgroup that the supervisor joined before it; runc, which cannot do without one, is given the
+ * task's cgroup as {@code linux.cgroupsPath} and joins it. Either way limits, usage, OOM and kill
+ * are the agent's as for any task.
  *
  * <p>The process runs as the task's user (the image's {@code User} is not used, as in Mesos). A
  * non-root user gets no capability; root, only when a RolePolicy allows it, gets Docker's default
@@ -78,7 +79,8 @@ public final class OciConfig {
       boolean readOnlyRootfs,
       Path sandbox,
       boolean privateNetwork,
-      List<Path> hostFiles) {
+      List<Path> hostFiles,
+      String cgroupsPath) {
     ObjectNode config = JSON.createObjectNode();
     config.put("ociVersion", "1.0.2");
 
@@ -145,6 +147,9 @@ public final class OciConfig {
     }
 
     ObjectNode linux = config.putObject("linux");
+    if (cgroupsPath != null) {
+      linux.put("cgroupsPath", cgroupsPath);
+    }
     ArrayNode namespaces = linux.putArray("namespaces");
     for (String ns :
         privateNetwork

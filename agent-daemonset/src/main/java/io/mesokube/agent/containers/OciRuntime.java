@@ -38,13 +38,23 @@ public final class OciRuntime {
   private static final Path UNIFIED_CONTROLLERS =
       Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
 
+  /** The runtimes the agent knows how to drive. */
+  public enum Kind {
+    /** crun: runs with its cgroup manager disabled, inside the task's cgroup. */
+    CRUN,
+    /** runc: has no such mode; joins the task's cgroup, given as {@code linux.cgroupsPath}. */
+    RUNC
+  }
+
   private final String runtime;
+  private final Kind kind;
   private final Path script;
   private final String unshare;
   private final boolean hybrid;
 
-  private OciRuntime(String runtime, Path script, String unshare, boolean hybrid) {
+  private OciRuntime(String runtime, Kind kind, Path script, String unshare, boolean hybrid) {
     this.runtime = runtime;
+    this.kind = kind;
     this.script = script;
     this.unshare = unshare;
     this.hybrid = hybrid;
@@ -69,11 +79,22 @@ public final class OciRuntime {
     if (!Files.exists(script) || !Arrays.equals(Files.readAllBytes(script), content)) {
       AtomicFiles.write(script, content);
     }
+    String path = Programs.find(runtime);
+    String name = Path.of(path).getFileName().toString();
+    Kind kind =
+        switch (name) {
+          case "crun" -> Kind.CRUN;
+          case "runc" -> Kind.RUNC;
+          default ->
+              throw new IllegalStateException(
+                  "unknown OCI runtime " + path + ": crun and runc are supported");
+        };
+    // Only crun refuses hosts whose cgroup2 mount beside v1 holds controllers.
     boolean hybrid = false;
-    if (Files.isReadable(UNIFIED_CONTROLLERS)) {
+    if (kind == Kind.CRUN && Files.isReadable(UNIFIED_CONTROLLERS)) {
       hybrid = !Files.readString(UNIFIED_CONTROLLERS).isBlank();
     }
-    return new OciRuntime(Programs.find(runtime), script, Programs.find("unshare"), hybrid);
+    return new OciRuntime(path, kind, script, Programs.find("unshare"), hybrid);
   }
 
   /** The manifest digest of the image the container in {@code runDir} runs, if it is one. */
@@ -91,11 +112,17 @@ public final class OciRuntime {
     return runtime;
   }
 
+  /** Which runtime it is. */
+  public Kind kind() {
+    return kind;
+  }
+
   /**
    * Writes the bundle of a task's container into {@code runDir} and returns the command that runs
    * it, for the task's supervisor (as root: {@code LaunchSpec.withProgramAsRoot}).
    *
    * @param id the container's id, unique on this host
+   * @param cgroupsPath the task's cgroup relative to the hierarchies' mount points: runc joins it
    */
   public List<String> prepare(
       Path runDir,
@@ -105,7 +132,8 @@ public final class OciRuntime {
       TaskUser user,
       Path sandbox,
       boolean readOnlyRootfs,
-      boolean privateNetwork)
+      boolean privateNetwork,
+      String cgroupsPath)
       throws IOException {
     for (Path p : List.of(runDir, image.rootfs())) {
       // overlayfs options are split at ',' and ':'.
@@ -151,23 +179,26 @@ public final class OciRuntime {
             .filter(Files::isRegularFile)
             .toList();
     ObjectNode config =
-        OciConfig.of(process, user, rootfs, readOnlyRootfs, sandbox, privateNetwork, hostFiles);
+        OciConfig.of(
+            process,
+            user,
+            rootfs,
+            readOnlyRootfs,
+            sandbox,
+            privateNetwork,
+            hostFiles,
+            kind == Kind.RUNC ? cgroupsPath : null);
     AtomicFiles.write(
         bundle.resolve("config.json"),
         JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
     Files.setPosixFilePermissions(
         bundle.resolve("config.json"), PosixFilePermissions.fromString("rw-------"));
     command.add("--");
-    command.addAll(
-        List.of(
-            runtime,
-            "--root",
-            state.toString(),
-            "--cgroup-manager=disabled",
-            "run",
-            "--bundle",
-            bundle.toString(),
-            id));
+    command.addAll(List.of(runtime, "--root", state.toString()));
+    if (kind == Kind.CRUN) {
+      command.add("--cgroup-manager=disabled");
+    }
+    command.addAll(List.of("run", "--bundle", bundle.toString(), id));
     return command;
   }
 

@@ -258,7 +258,8 @@ public final class TaskLaunch {
                     user,
                     sandbox.dir(),
                     Boolean.TRUE.equals(container.readOnlyRootfs()),
-                    container.network() == ContainerSpec.ContainerNetwork.Private);
+                    container.network() == ContainerSpec.ContainerNetwork.Private,
+                    context.cgroups().taskPath(run.uid));
         spec =
             new LaunchSpec(
                     run.runDir,

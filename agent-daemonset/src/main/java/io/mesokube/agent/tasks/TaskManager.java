@@ -394,7 +394,7 @@ public final class TaskManager implements StatusSender.Listener {
         run.exited = false;
         TaskLaunch.Plan plan = launch.plan(task, framework, policy, now);
         if (task.getSpec().container() != null) {
-          provide(run, task, plan);
+          provide(run, task, framework, plan);
         } else {
           launch(run, task, framework, plan, null, null, now);
         }
@@ -413,8 +413,11 @@ public final class TaskManager implements StatusSender.Listener {
    * replaced meanwhile. Nothing runs yet, so a kill has nothing to signal: the launch that follows
    * the pull sees it and reports TASK_KILLED instead.
    */
-  private void provide(TaskRun run, Task task, TaskLaunch.Plan plan) {
+  private void provide(TaskRun run, Task task, Framework framework, TaskLaunch.Plan plan) {
     var container = task.getSpec().container();
+    // The task's own secret, else its framework's (plan() saw the framework exists).
+    String pullSecret =
+        container.pullSecret() != null ? container.pullSecret() : framework.getSpec().pullSecret();
     append(
         run,
         StatusUpdate.of(
@@ -427,7 +430,7 @@ public final class TaskManager implements StatusSender.Listener {
     var said = new java.util.concurrent.atomic.AtomicReference<String>();
     context
         .containers()
-        .provide(run.namespace, container.image(), container.pullSecret(), said::set)
+        .provide(run.namespace, container.image(), pullSecret, said::set)
         .whenComplete(
             (image, error) -> thread.execute(() -> provided(run, plan, image, error, said.get())));
   }

@@ -211,7 +211,15 @@ class ContainerRunIT {
     Files.createDirectories(runDir);
     List<String> argv =
         runtime.prepare(
-            runDir, "test-" + name, image, process, NOBODY, sandbox, readOnly, privateNetwork);
+            runDir,
+            "test-" + name,
+            image,
+            process,
+            NOBODY,
+            sandbox,
+            readOnly,
+            privateNetwork,
+            null);
     LaunchSpec spec =
         LaunchSpec.of(runDir, sandbox, argv, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"))
             .withUser(NOBODY)

@@ -48,9 +48,32 @@ class OciConfigTest {
         .isTrue();
   }
 
+  @Test
+  void runcIsGivenTheTasksCgroupCrunNone() {
+    JsonNode runc =
+        OciConfig.of(
+            PROCESS,
+            TaskUser.ofIds(1, 1),
+            Path.of("/rootfs"),
+            false,
+            Path.of("/sandbox"),
+            false,
+            List.of(),
+            "/mesokube/a1/task/uid");
+    assertThat(runc.at("/linux/cgroupsPath").asText()).isEqualTo("/mesokube/a1/task/uid");
+    assertThat(config(TaskUser.ofIds(1, 1), false).at("/linux").has("cgroupsPath")).isFalse();
+  }
+
   private static JsonNode config(TaskUser user, boolean privateNetwork) {
     return OciConfig.of(
-        PROCESS, user, Path.of("/rootfs"), true, Path.of("/sandbox"), privateNetwork, HOST_FILES);
+        PROCESS,
+        user,
+        Path.of("/rootfs"),
+        true,
+        Path.of("/sandbox"),
+        privateNetwork,
+        HOST_FILES,
+        null);
   }
 
   private static List<String> namespaces(JsonNode config) {

@@ -128,25 +128,7 @@ class ContainerIT {
   @Test
   void imagesThatCannotBePulledFailTheTaskAndNotTheAgent(TestCluster cluster) throws Exception {
     AgentIT.framework(cluster);
-    cluster
-        .client()
-        .secrets()
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("wrong-creds")
-                .endMetadata()
-                .withType("kubernetes.io/dockerconfigjson")
-                .addToData(
-                    ".dockerconfigjson",
-                    base64(
-                        "{\"auths\":{\""
-                            + authRegistry.host()
-                            + "\":{\"auth\":\""
-                            + base64("alice:wrong")
-                            + "\"}}}"))
-                .build())
-        .create();
+    cluster.client().secrets().resource(dockerConfig("wrong-creds", "alice:wrong")).create();
     try (TestRegistry down = TestRegistry.start(stateDir.resolveSibling("down"))) {
       TestImages.pushBusybox(down, "tools/busybox", "1", BUSYBOX);
       down.stop();
@@ -185,6 +167,18 @@ class ContainerIT {
     Task invalid = AgentIT.awaitTerminal(cluster, "invalid-ref");
     assertThat(invalid.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
     assertThat(invalid.getStatus().reason()).isEqualTo(Reasons.TASK_INVALID);
+
+    // Credentials named by the framework serve its tasks that name none.
+    cluster.client().secrets().resource(dockerConfig("right-creds", "alice:s3cret")).create();
+    AgentIT.apply(cluster, Manifests.framework("withcreds", "pullSecret: right-creds"));
+    AgentIT.apply(
+        cluster,
+        container("framework-credentials", authRegistry.host() + "/private/busybox:1", "true", "")
+            .replace("framework: fw", "framework: withcreds"));
+    Task authorized = AgentIT.awaitTerminal(cluster, "framework-credentials");
+    assertThat(authorized.getStatus().state())
+        .as(authorized.getStatus().message())
+        .isEqualTo(TaskState.TASK_FINISHED);
 
     assertThat(agent.isAlive()).isTrue();
     assertThat(agent.get("/q/health/ready").statusCode()).isEqualTo(200);
@@ -320,6 +314,70 @@ class ContainerIT {
     }
   }
 
+  @Test
+  void runcRunsThemToo(TestCluster cluster) throws Exception {
+    ControlPlane controlPlane = cluster.controlPlane();
+    String name = "runc-it-" + SUFFIX;
+    String cgroupParent = CGROUP_PARENT + "-runc";
+    Path runcState = Files.createDirectories(stateDir.resolveSibling("runc-state"));
+    Files.setPosixFilePermissions(runcState, PosixFilePermissions.fromString("rwxr-xr-x"));
+    AgentProcess runc =
+        AgentUnderTest.start(
+            controlPlane,
+            name,
+            runcState,
+            cgroupParent,
+            Map.of("MESOKUBE_AGENT_CONTAINERS_RUNTIME", "runc"));
+    try {
+      AgentIT.framework(cluster);
+      AgentIT.apply(
+          cluster,
+          container("runc-hello", image("tools/busybox:1.36"), "echo hello from runc; id -u", "")
+              .replace("agent: " + AGENT, "agent: " + name));
+      AgentIT.apply(
+          cluster,
+          container(
+                  "runc-hog", image("tools/busybox:1.36"), "head -c 268435456 /dev/zero | tail", "")
+              .replace("agent: " + AGENT, "agent: " + name)
+              .replace("mem: 64", "mem: 32"));
+
+      Task hello = AgentIT.awaitTerminal(cluster, "runc-hello");
+      assertThat(hello.getStatus().state())
+          .as(hello.getStatus().message())
+          .isEqualTo(TaskState.TASK_FINISHED);
+      HttpResponse<String> out =
+          runc.get(
+              "/files/read?path="
+                  + AgentProcess.encode(hello.getStatus().sandbox() + "/stdout")
+                  + "&offset=0");
+      assertThat(JSON.readTree(out.body()).get("data").asText())
+          .isEqualTo("hello from runc\n65534\n");
+      Task hog = AgentIT.awaitTerminal(cluster, "runc-hog");
+      assertThat(hog.getStatus().reason())
+          .as("runc joined the task's cgroup: its memory limit holds")
+          .isEqualTo(Reasons.CONTAINER_LIMITATION_MEMORY);
+      assertThat(
+              cluster
+                  .client()
+                  .resources(Agent.class)
+                  .withName(name)
+                  .get()
+                  .getStatus()
+                  .capabilities()
+                  .ociRuntime())
+          .isEqualTo("runc");
+    } finally {
+      runc.close();
+      try {
+        assertThat(CgroupRoots.taskCgroups(cgroupParent + "/" + name))
+            .as("task cgroups left")
+            .isEmpty();
+      } finally {
+        CgroupRoots.remove(cgroupParent);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static String image(String repositoryAndTag) {
@@ -360,6 +418,24 @@ class ContainerIT {
                     && l.contains("outcome=\"ok\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  /** A kubernetes.io/dockerconfigjson Secret for the auth registry. */
+  private static io.fabric8.kubernetes.api.model.Secret dockerConfig(String name, String userPass) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withType("kubernetes.io/dockerconfigjson")
+        .addToData(
+            ".dockerconfigjson",
+            base64(
+                "{\"auths\":{\""
+                    + authRegistry.host()
+                    + "\":{\"auth\":\""
+                    + base64(userPass)
+                    + "\"}}}"))
+        .build();
   }
 
   private static String base64(String text) {

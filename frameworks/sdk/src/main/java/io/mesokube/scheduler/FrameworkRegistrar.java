@@ -119,6 +119,7 @@ final class FrameworkRegistrar {
             null,
             null,
             config.user(),
+            null,
             null));
     return framework;
   }

@@ -65,4 +65,11 @@ public record FrameworkSpec(
         String user,
     @JsonPropertyDescription("Mesos principal the framework authenticates as, if any.")
         @Size(max = 253)
-        String principal) {}
+        String principal,
+    @JsonPropertyDescription(
+            "Name of a Secret (kubernetes.io/dockerconfigjson) in the framework's namespace with"
+                + " registry credentials for its container tasks that name none"
+                + " (spec.container.pullSecret).")
+        @Pattern(Patterns.OBJECT_NAME)
+        @Size(max = 253)
+        String pullSecret) {}

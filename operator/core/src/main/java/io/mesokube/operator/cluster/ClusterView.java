@@ -124,14 +124,14 @@ public class ClusterView {
         new ResourceEventHandler<>() {
           @Override
           public void onAdd(Lease lease) {
-            if (sightings.observe(lease, agentLeases.hasSynced())) {
+            if (sightings.observe(lease)) {
               changed();
             }
           }
 
           @Override
           public void onUpdate(Lease before, Lease after) {
-            if (sightings.observe(after, true)) {
+            if (sightings.observe(after)) {
               changed();
             }
           }

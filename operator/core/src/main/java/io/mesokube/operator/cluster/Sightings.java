@@ -26,11 +26,18 @@ import java.util.function.Supplier;
  *
  * <p>That full timeout must not make an agent that died long before look usable: like a Mesos
  * master after a failover, which offers an agent only once it re-registered, the allocator offers
- * an agent only once this replica saw it renew ({@link #proven}). The agents' Lease informer runs
- * on every replica, so on a failover the new leader has long seen live agents renew.
+ * an agent only once this replica saw it renew ({@link #proven}), a few seconds after it
+ * registered. The agents' Lease informer runs on every replica, so on a failover the new leader has
+ * long seen live agents renew.
  */
 public final class Sightings {
-  private record Seen(Instant proof, Instant at, boolean proven) {}
+  /**
+   * @param proof the latest proof of life, in the agent's clock
+   * @param at when this replica first saw it
+   * @param proven whether this replica saw the agent's Lease renewed (or created) while watching
+   * @param renewal the latest Lease renewal the informer delivered, or null before the first
+   */
+  private record Seen(Instant proof, Instant at, boolean proven, Instant renewal) {}
 
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private final Clock clock;
@@ -47,12 +54,10 @@ public final class Sightings {
 
   /**
    * Notes a state of an agent's heartbeat Lease the informer delivered; returns true if it proves
-   * the agent alive for the first time (the allocator may offer it now).
-   *
-   * @param live whether the Lease is news from a running watch, not from the initial list: a Lease
-   *     created or renewed while this replica watches proves its agent alive
+   * the agent alive for the first time (the allocator may offer it now). Only a renewal this
+   * replica saw happen proves it: a Lease as first listed, or first delivered, may be long stale.
    */
-  public boolean observe(Lease lease, boolean live) {
+  public boolean observe(Lease lease) {
     String agent =
         lease.getMetadata().getLabels() == null
             ? null
@@ -60,8 +65,25 @@ public final class Sightings {
     if (agent == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null) {
       return false;
     }
+    Instant renewal = lease.getSpec().getRenewTime().toInstant();
+    Instant now = clock.instant();
     boolean wasProven = proven(agent);
-    record(agent, lease.getSpec().getRenewTime().toInstant(), live);
+    seen.compute(
+        agent,
+        (k, old) -> {
+          if (old == null) {
+            return new Seen(renewal, now, false, renewal);
+          }
+          // Only a change of the Lease itself proves life: a registration seen for the first
+          // time may be long past.
+          boolean proven =
+              old.proven() || (old.renewal() != null && renewal.isAfter(old.renewal()));
+          Instant latest =
+              old.renewal() == null || renewal.isAfter(old.renewal()) ? renewal : old.renewal();
+          return renewal.isAfter(old.proof())
+              ? new Seen(renewal, now, proven, latest)
+              : new Seen(old.proof(), old.at(), proven, latest);
+        });
     return !wasProven && proven(agent);
   }
 
@@ -71,7 +93,19 @@ public final class Sightings {
    * one recorded is not news (an informer may deliver a stale object after a relist).
    */
   public Instant firstSeen(String agent, Instant proof) {
-    return clamp(record(agent, proof, false).at());
+    Instant now = clock.instant();
+    Seen s =
+        seen.compute(
+            agent,
+            (k, old) -> {
+              if (old == null) {
+                return new Seen(proof, now, false, null);
+              }
+              return proof.isAfter(old.proof())
+                  ? new Seen(proof, now, old.proven(), old.renewal())
+                  : old;
+            });
+    return clamp(s.at());
   }
 
   /** Whether this replica saw {@code agent} renew its Lease (or register) while it watched. */
@@ -105,22 +139,6 @@ public final class Sightings {
   /** How many agents are remembered. */
   public int size() {
     return seen.size();
-  }
-
-  private Seen record(String agent, Instant proof, boolean live) {
-    Instant now = clock.instant();
-    return seen.compute(
-        agent,
-        (k, old) -> {
-          if (old == null) {
-            return new Seen(proof, now, live);
-          }
-          if (!proof.isAfter(old.proof())) {
-            return old;
-          }
-          // A newer proof than the first one seen: the agent renewed while this replica watched.
-          return new Seen(proof, now, true);
-        });
   }
 
   private Instant clamp(Instant at) {

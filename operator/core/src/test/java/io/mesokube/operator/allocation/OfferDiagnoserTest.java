@@ -144,7 +144,7 @@ class OfferDiagnoserTest {
     f.setMetadata(new ObjectMetaBuilder().withName("fw").withNamespace("ns").build());
     f.setSpec(
         new FrameworkSpec(
-            List.of("r"), null, SchedulerType.Offers, 60L, true, suppressed, "nobody", null));
+            List.of("r"), null, SchedulerType.Offers, 60L, true, suppressed, "nobody", null, null));
     return f;
   }
 }

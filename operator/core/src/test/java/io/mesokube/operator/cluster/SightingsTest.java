@@ -67,22 +67,28 @@ class SightingsTest {
   }
 
   @Test
-  void anAgentIsProvenAliveOnlyByARenewalOrALeaseCreatedWhileWatching() {
-    assertThat(sightings.observe(lease("a1", T0.minusSeconds(500)), false))
-        .as("listed at start: may have died long ago")
+  void anAgentIsProvenAliveOnlyByARenewalSeenWhileWatching() {
+    assertThat(sightings.observe(lease("a1", T0.minusSeconds(500))))
+        .as("as first listed: may have died long ago")
         .isFalse();
     assertThat(sightings.proven("a1")).isFalse();
-    assertThat(sightings.observe(lease("a1", T0.minusSeconds(500)), true))
-        .as("no change")
-        .isFalse();
-    assertThat(sightings.observe(lease("a1", T0.minusSeconds(497)), true)).isTrue();
+    assertThat(sightings.observe(lease("a1", T0.minusSeconds(500)))).as("no change").isFalse();
+    assertThat(sightings.observe(lease("a1", T0.minusSeconds(497)))).isTrue();
     assertThat(sightings.proven("a1")).isTrue();
-    assertThat(sightings.observe(lease("a1", T0.minusSeconds(494)), true))
+    assertThat(sightings.observe(lease("a1", T0.minusSeconds(494))))
         .as("proven once is news once")
         .isFalse();
+    assertThat(sightings.observe(leaseWithoutLabel())).isFalse();
 
-    assertThat(sightings.observe(lease("a2", T0), true)).as("created while watching").isTrue();
-    assertThat(sightings.observe(leaseWithoutLabel(), true)).isFalse();
+    // A registration the reconciler sees for the first time is no proof: it may be long past.
+    sightings.observe(lease("a3", T0.minusSeconds(500)));
+    sightings.firstSeen("a3", T0.minusSeconds(400));
+    assertThat(sightings.proven("a3")).isFalse();
+    assertThat(sightings.observe(lease("a3", T0.minusSeconds(500)))).isFalse();
+    // Nor is a Lease first delivered after the reconciler looked.
+    sightings.firstSeen("a4", T0.minusSeconds(500));
+    assertThat(sightings.observe(lease("a4", T0.minusSeconds(500)))).isFalse();
+    assertThat(sightings.observe(lease("a4", T0.minusSeconds(497)))).isTrue();
   }
 
   private static Lease lease(String agent, Instant renewed) {

@@ -255,6 +255,45 @@ class AgentLifecycleIT {
     }
   }
 
+  @Test
+  void aRegisteredAgentIsOfferedOnlyOnceTheOperatorSawItRenew(TestCluster cluster)
+      throws Exception {
+    KubernetesClient client = cluster.client();
+    String suffix = suffix(cluster);
+    try (var silent = HeartbeatingAgent.create(client, "silent-" + suffix, AGENT);
+        var live = HeartbeatingAgent.create(client, "live-" + suffix, AGENT)) {
+      applyFrameworks(cluster);
+      // Registered, with one Lease renewal, then nothing: as an agent that died just before. Its
+      // Lease holds for a minute: it stays Active meanwhile, yet is never offered.
+      silent.register("silent-id-1");
+      silent.renew(60);
+      live.register("live-id-1");
+      live.startHeartbeat();
+      // (Before its registration, an Agent without phase may be offered for a moment; once it is
+      // Active, only a renewal seen by the operator makes it offerable.)
+      await()
+          .atMost(PHASE_WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(offeredAgents(cluster))
+                      .contains(live.name())
+                      .doesNotContain(silent.name()));
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(6))
+          .untilAsserted(
+              () -> {
+                assertThat(offeredAgents(cluster)).doesNotContain(silent.name());
+                assertThat(status(client, silent.name()).phase()).isEqualTo(AgentPhase.Active);
+              });
+      // Its first renewal seen makes it offerable.
+      silent.renew(60);
+      await()
+          .atMost(PHASE_WAIT)
+          .untilAsserted(() -> assertThat(offeredAgents(cluster)).contains(silent.name()));
+    }
+  }
+
   /** Awaits a phase change; on a timeout, the agents, tasks and the operator's log tail. */
   private static void awaitDumping(TestCluster cluster, ThrowingRunnable assertion)
       throws IOException {

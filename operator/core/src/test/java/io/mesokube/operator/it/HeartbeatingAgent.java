@@ -85,6 +85,11 @@ final class HeartbeatingAgent implements AutoCloseable {
 
   /** Renews the heartbeat Lease once, as holder of the current agent id. */
   void renew() {
+    renew(LEASE_SECONDS);
+  }
+
+  /** Renews the heartbeat Lease once with a Lease of {@code leaseSeconds}. */
+  void renew(int leaseSeconds) {
     client
         .leases()
         .inNamespace(Mesokube.SYSTEM_NAMESPACE)
@@ -97,7 +102,7 @@ final class HeartbeatingAgent implements AutoCloseable {
                 .endMetadata()
                 .withNewSpec()
                 .withHolderIdentity(agentId)
-                .withLeaseDurationSeconds(LEASE_SECONDS)
+                .withLeaseDurationSeconds(leaseSeconds)
                 .withRenewTime(ZonedDateTime.now())
                 .endSpec()
                 .build())

@@ -35,7 +35,7 @@ class FrameworkLifeTest {
             .build());
     f.setSpec(
         new FrameworkSpec(
-            List.of("batch"), null, scheduler, failoverSeconds, true, null, "nobody", null));
+            List.of("batch"), null, scheduler, failoverSeconds, true, null, "nobody", null, null));
     return f;
   }
 
