@@ -1,5 +1,6 @@
 package io.mesokube.agent.images;
 
+import io.mesokube.agent.checkpoint.AtomicFiles;
 import io.mesokube.agent.checkpoint.FileTrees;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -99,6 +100,7 @@ public final class ImageStore {
   private final OciLayout layout;
   private final Path rootfsDir;
   private final Path tmp;
+  private final Path refs;
   private final Path policy;
   private final Settings settings;
   private final Clock clock;
@@ -116,13 +118,16 @@ public final class ImageStore {
     this.layout = new OciLayout(this.root.resolve("layout"));
     this.rootfsDir = this.root.resolve("rootfs");
     this.tmp = this.root.resolve("tmp");
+    this.refs = this.root.resolve("refs");
     this.settings = settings;
     this.clock = clock;
     this.meters = meters;
     for (Path dir : List.of(this.root, rootfsDir, tmp)) {
       Files.createDirectories(dir);
     }
-    // Registry credentials pass through tmp: root only.
+    // Root only: unpacked images keep their setuid files and root ownership, and registry
+    // credentials pass through tmp. The runtime (root) reaches them; no task user must.
+    Files.setPosixFilePermissions(this.root, PosixFilePermissions.fromString("rwx------"));
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
     // Our own trust policy, not the host's /etc/containers/policy.json: a digest in the reference
     // is what pins an image here; signatures are not checked (as in Mesos).
@@ -138,6 +143,74 @@ public final class ImageStore {
         .baseUnit("bytes")
         .register(meters);
     cleanTmp();
+    reload();
+  }
+
+  /**
+   * The images a previous run of the agent pulled, from the references it remembered: cached for
+   * tasks, and collectable, as if asked for now.
+   */
+  private void reload() throws IOException {
+    Files.createDirectories(refs);
+    try (Stream<Path> known = Files.list(refs)) {
+      for (Path file : known.toList()) {
+        try {
+          ImageReference ref =
+              ImageReference.parse(Files.readString(file).strip(), settings.defaultRegistry());
+          Optional<OciLayout.Manifest> manifest = layout.manifest(ref.key());
+          if (manifest.isPresent() && Files.isDirectory(rootfs(manifest.get().digest()))) {
+            Image image =
+                new Image(
+                    ref,
+                    manifest.get().digest(),
+                    rootfs(manifest.get().digest()),
+                    manifest.get().config());
+            ready.put(ref.key(), new Cached(image, clock.instant()));
+          } else {
+            Files.deleteIfExists(file);
+          }
+        } catch (IllegalArgumentException | ImageException e) {
+          LOG.warn("Forgetting unreadable image record {}: {}", file, e.getMessage());
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+    measure();
+  }
+
+  /** Remembers {@code ref} across restarts. */
+  private void remember(ImageReference ref) {
+    try {
+      AtomicFiles.write(refs.resolve(ref.key()), ref.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      LOG.warn("Cannot record image {}: {}", ref, e.toString());
+    }
+  }
+
+  private void forget(String key) {
+    try {
+      Files.deleteIfExists(refs.resolve(key));
+    } catch (IOException e) {
+      LOG.warn("Cannot forget image record {}: {}", key, e.toString());
+    }
+  }
+
+  /** Removes {@code key}'s name from the layout (its blobs go at the next collection). */
+  private void untag(String key) {
+    try {
+      ToolRun rm =
+          ToolRun.run(
+              List.of(settings.umoci(), "rm", "--image", layout.dir() + ":" + key),
+              null,
+              settings.pullTimeout());
+      if (!rm.ok()) {
+        LOG.warn("umoci rm of {} failed: {}", key, rm.lastLine());
+      }
+    } catch (IOException e) {
+      LOG.warn("umoci rm of {} failed: {}", key, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -160,15 +233,19 @@ public final class ImageStore {
     Cached cached = ready.computeIfPresent(key, (k, c) -> new Cached(c.image(), clock.instant()));
     if (cached != null && Files.isDirectory(cached.image().rootfs())) {
       cacheHits.increment();
+      progress.accept("image " + ref + " is cached");
       return cached.image();
     }
+    // Pulls are shared by tasks with the same credentials only: another task's wrong or missing
+    // credentials must not fail this one.
+    String flight = key + (authJson == null ? "" : "-" + Integer.toHexString(authJson.hashCode()));
     CompletableFuture<Image> mine = new CompletableFuture<>();
-    CompletableFuture<Image> theirs = pulling.putIfAbsent(key, mine);
+    CompletableFuture<Image> theirs = pulling.putIfAbsent(flight, mine);
     if (theirs != null) {
-      progress.accept("waiting for the pull of image " + ref + " another task started");
       try {
         Image shared = theirs.join();
         cacheHits.increment();
+        progress.accept("image " + ref + " was pulled for another task");
         return shared;
       } catch (CompletionException e) {
         if (e.getCause() instanceof ImageException failed) {
@@ -180,13 +257,14 @@ public final class ImageStore {
     try {
       Image provided = fetch(ref, authJson, progress);
       ready.put(key, new Cached(provided, clock.instant()));
+      remember(ref);
       mine.complete(provided);
       return provided;
     } catch (ImageException | RuntimeException e) {
       mine.completeExceptionally(e);
       throw e;
     } finally {
-      pulling.remove(key, mine);
+      pulling.remove(flight, mine);
     }
   }
 
@@ -195,7 +273,10 @@ public final class ImageStore {
    * (by manifest digest), then the blobs no image references. Returns the cache's size after.
    */
   public long collect(Set<String> inUse) throws IOException, InterruptedException {
-    writes.lock();
+    // A pull holds the lock for as long as it takes: collect at the next round instead.
+    if (!writes.tryLock()) {
+      return cacheBytes.get();
+    }
     try {
       long size = measure();
       if (size <= settings.maxBytes()) {
@@ -216,15 +297,12 @@ public final class ImageStore {
             || entry.getValue().lastUsed().isAfter(clock.instant().minus(RECENT))) {
           continue;
         }
-        ready.remove(entry.getKey());
-        ToolRun rm =
-            ToolRun.run(
-                List.of(settings.umoci(), "rm", "--image", layout.dir() + ":" + entry.getKey()),
-                null,
-                settings.pullTimeout());
-        if (!rm.ok()) {
-          LOG.warn("umoci rm of {} failed: {}", image.reference(), rm.lastLine());
+        if (!ready.remove(entry.getKey(), entry.getValue())) {
+          // Asked for again while this ran: it stays.
+          continue;
         }
+        forget(entry.getKey());
+        untag(entry.getKey());
         boolean shared =
             ready.values().stream()
                 .anyMatch(c -> c.image().manifestDigest().equals(image.manifestDigest()));
@@ -286,13 +364,19 @@ public final class ImageStore {
         long bytes = manifest.layers().stream().mapToLong(OciLayout.Layer::size).sum();
         Path rootfs = rootfs(manifest.digest());
         if (!Files.isDirectory(rootfs)) {
-          for (OciLayout.Layer layer : manifest.layers()) {
-            LayerCheck.check(
-                layout.blob(layer.digest()),
-                LayerCheck.Compression.of(layer.mediaType()),
-                layer.digest());
+          try {
+            for (OciLayout.Layer layer : manifest.layers()) {
+              LayerCheck.check(
+                  layout.blob(layer.digest()),
+                  LayerCheck.Compression.of(layer.mediaType()),
+                  layer.digest());
+            }
+            unpack(ref, rootfs);
+          } catch (ImageException e) {
+            // Not kept under its name: a fixed image pushed under the same tag is pulled again.
+            untag(ref.key());
+            throw e;
           }
-          unpack(ref, rootfs);
         }
         Duration took = Duration.between(started, clock.instant());
         progress.accept(
@@ -384,6 +468,21 @@ public final class ImageStore {
       FileTrees.delete(partial);
       throw new ImageException(
           ImageException.Kind.FAILED, "unpacking image " + ref + " failed: " + run.lastLine());
+    }
+    // The runtime's mount points, so that it never writes into the shared rootfs (it would create
+    // missing ones there, for every task's container, when the rootfs is mounted read-only).
+    for (String dir : List.of("proc", "dev", "sys", "tmp", "mnt/mesos/sandbox")) {
+      Path d = partial.resolve(dir);
+      if (!Files.exists(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectories(d);
+      }
+    }
+    for (String file : List.of("etc/resolv.conf", "etc/hosts")) {
+      Path f = partial.resolve(file);
+      if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectories(f.getParent());
+        Files.createFile(f);
+      }
     }
     // Whole or not at all: a crash mid-unpack leaves only tmp, cleaned at the next start.
     Files.move(partial, rootfs, StandardCopyOption.ATOMIC_MOVE);

@@ -41,7 +41,12 @@ final class TaskDirs {
       // The task owns its sandbox, as in Mesos; root opened its logs, the user may reopen them.
       // Never through a link: the sandbox may already be the user's, and another task of the same
       // user could have swapped a log for a link to a file root owns.
-      for (Path path : new Path[] {spec.sandboxDir(), stdout, stderr}) {
+      // A program root starts gets the directory only after the supervisor opened the logs.
+      Path[] owned =
+          spec.programAsRoot()
+              ? new Path[] {stdout, stderr}
+              : new Path[] {spec.sandboxDir(), stdout, stderr};
+      for (Path path : owned) {
         Files.setAttribute(path, "unix:uid", spec.user().uid(), LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(path, "unix:gid", spec.user().gid(), LinkOption.NOFOLLOW_LINKS);
       }

@@ -71,6 +71,9 @@ public class AgentRuntime {
   private final String version;
   private final Clock clock = Clock.systemUTC();
   private final ScheduledExecutorService timers = threads("mesokube-agent-timers");
+  // Housekeeping (rotation, sandbox GC, image collection) may take a while: never on the timers
+  // thread, which renews the heartbeat Lease.
+  private final ScheduledExecutorService housekeeping = threads("mesokube-agent-housekeeping");
   private final ScheduledExecutorService tasksThread = threads("mesokube-tasks");
   private final ScheduledExecutorService statusThread = threads("mesokube-status");
   private final ScheduledExecutorService healthThread = threads("mesokube-health");
@@ -116,6 +119,7 @@ public class AgentRuntime {
       }
     }
     timers.shutdownNow();
+    housekeeping.shutdownNow();
     tasksThread.shutdownNow();
     statusThread.shutdownNow();
     healthThread.shutdownNow();
@@ -291,7 +295,7 @@ public class AgentRuntime {
 
   private void scheduleHousekeeping(TaskManager manager, Containers containers) {
     long every = config.sandbox().housekeepingInterval().toMillis();
-    timers.scheduleWithFixedDelay(
+    housekeeping.scheduleWithFixedDelay(
         () -> {
           try {
             rotation.rotateAll();

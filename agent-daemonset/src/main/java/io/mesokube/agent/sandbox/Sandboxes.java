@@ -82,6 +82,17 @@ public final class Sandboxes {
    */
   public Sandbox create(String namespace, String taskName, String taskUid, int uid, int gid)
       throws IOException {
+    return create(namespace, taskName, taskUid, uid, gid, true);
+  }
+
+  /**
+   * As {@link #create(String, String, String, int, int)}; with {@code dirToUser} false the
+   * directory stays root's (the logs are the user's): for a task whose program root starts (an OCI
+   * runtime), which opens the logs before the user may change the directory, then gives it away.
+   */
+  public Sandbox create(
+      String namespace, String taskName, String taskUid, int uid, int gid, boolean dirToUser)
+      throws IOException {
     Sandbox sandbox = sandbox(namespace, taskName, taskUid);
     boolean created;
     synchronized (parents) {
@@ -111,7 +122,7 @@ public final class Sandboxes {
     }
     // Last, so the task's user cannot touch the directory while the agent fills it.
     if (created) {
-      own(sandbox.dir(), DIR_MODE, uid, gid);
+      own(sandbox.dir(), DIR_MODE, dirToUser ? uid : -1, dirToUser ? gid : -1);
     }
     return sandbox;
   }

@@ -195,8 +195,11 @@ public final class TaskLaunch {
   void launch(TaskRun run, Task task, Framework framework, Plan plan, Image image, Instant now)
       throws Refused, IOException {
     TaskUser user = plan.user();
+    // A container's supervisor opens its logs as root: it gives the directory to the user after.
     Sandbox sandbox =
-        context.sandboxes().create(run.namespace, run.name, run.uid, user.uid(), user.gid());
+        context
+            .sandboxes()
+            .create(run.namespace, run.name, run.uid, user.uid(), user.gid(), image == null);
     run.sandbox = sandbox.dir().toString();
     var resources = task.getSpec().resources();
     // The checkpoint prepare() wrote, now with what the launch decided.

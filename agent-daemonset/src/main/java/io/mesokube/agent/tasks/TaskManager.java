@@ -437,8 +437,23 @@ public final class TaskManager implements StatusSender.Listener {
 
   private void provided(
       TaskRun run, TaskLaunch.Plan plan, Image image, Throwable error, String progress) {
+    if (run.exited) {
+      // Decided meanwhile: the API server holds a terminal state for it (superseded).
+      return;
+    }
     Instant now = now();
     Task task = caches.task().apply(run.namespace, run.name);
+    if (task != null
+        && task.getStatus() != null
+        && task.getStatus().state() != null
+        && task.getStatus().state().isTerminal()) {
+      // TASK_LOST while this agent was unreachable, say: it must not start behind that.
+      LOG.info(
+          "Task {} is {} in the API server: not launched", run.taskId(), task.getStatus().state());
+      run.exited = true;
+      retire(run);
+      return;
+    }
     if (task == null
         || !task.getMetadata().getUid().equals(run.uid)
         || Boolean.TRUE.equals(task.getSpec().kill())

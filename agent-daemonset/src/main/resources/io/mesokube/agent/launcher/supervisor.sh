@@ -130,9 +130,9 @@ fi
   # Appending (O_APPEND) lets log rotation truncate the files under a running task; a shell of the
   # task's user opens them and execs env in place.
   if [ -n "$as_root" ]; then
-    # Root opens the logs in a directory the task's user owns: the files it got must be the
-    # sandbox's own regular files, not what a link planted there points to (the user created them
-    # above, so anything else is an attack).
+    # Root opens the logs. The agent left the sandbox directory root's (the logs are the user's),
+    # so no process of the user can have put anything in their place; root gives the directory
+    # to the user only once they are open. The check of what was opened is a second guard.
     real=$(readlink -f "$sandbox") || fail "cannot resolve the sandbox $sandbox"
     set -- /bin/sh -c '
       exec 4>> "$0/stdout" 5>> "$0/stderr" || exit 125
@@ -141,8 +141,9 @@ fi
         echo "the sandbox logs of $0 are not its own regular files" > "$1/launch-error"
         exit 125
       fi
-      shift
-      exec "$@" 1>&4 2>&5 4>&- 5>&-' "$real" "$run" "$@"
+      chown -h "$2" "$0" || { echo "cannot give the sandbox $0 to $2" > "$1/launch-error"; exit 125; }
+      shift 2
+      exec "$@" 1>&4 2>&5 4>&- 5>&-' "$real" "$run" "$uid:$gid" "$@"
   else
     set -- /bin/sh -c 'exec "$@" >> "$0/stdout" 2>> "$0/stderr"' "$sandbox" "$@"
   fi

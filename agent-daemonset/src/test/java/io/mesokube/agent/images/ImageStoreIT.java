@@ -150,6 +150,13 @@ class ImageStoreIT {
       assertThat(restarted.provide(goneRef, null, m -> {}).manifestDigest()).isEqualTo(digest);
       assertThat(restarted.provide(ref, null, m -> {}).rootfs()).isEqualTo(first.rootfs());
     }
+    // What an earlier run pulled is known, so it can be collected too.
+    ImageStore again = store(dir, 1);
+    assertThat(again.cached()).containsKeys(registry.host() + "/tools/busybox:1.36");
+    later = ImageStore.RECENT.plusSeconds(1);
+    again.collect(Set.of());
+    assertThat(again.cached()).isEmpty();
+    assertThat(first.rootfs()).doesNotExist();
   }
 
   @Test

@@ -204,10 +204,19 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
 
   /** Every task of an accept whose offer is gone ends TASK_DROPPED, as Mesos' master does. */
   private void dropped(String offerName, List<OfferOperation> operations) {
+    var names =
+        operations.stream()
+            .filter(operation -> operation.launch() != null)
+            .flatMap(operation -> operation.launch().tasks().stream())
+            .map(OfferOperation.TaskTemplate::name)
+            .toList();
+    // A retried answer may have landed before the offer went: those Tasks report for themselves.
+    var created = answers.existing(names);
     var updates =
         operations.stream()
             .filter(operation -> operation.launch() != null)
             .flatMap(operation -> operation.launch().tasks().stream())
+            .filter(task -> !created.contains(task.name()))
             .map(
                 task ->
                     driverUpdate(

@@ -8,8 +8,10 @@ import io.mesokube.api.v1alpha1.offer.Offer;
 import io.mesokube.api.v1alpha1.offer.OfferAnswer;
 import io.mesokube.api.v1alpha1.offer.OfferOperation;
 import io.mesokube.api.v1alpha1.offer.OfferOperation.TaskTemplate;
+import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskSpec;
 import java.net.HttpURLConnection;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,29 +38,78 @@ final class OfferAnswers {
     return operations.stream().map(this::complete).toList();
   }
 
+  /** How long an answer is retried while the API server fails (an outage of it or of etcd). */
+  static final Duration RETRY_FOR = Duration.ofSeconds(45);
+
   /**
    * Writes {@code answer} into the named offer. Returns false if the offer no longer exists
-   * (rescinded or answered and deleted); other API errors propagate.
+   * (rescinded or answered and deleted). The write is a merge patch of the same answer, so it is
+   * retried while the API server fails: an answer must not be lost to an outage of a few seconds,
+   * as a task the scheduler believes launched would then never report. Throws the last error if the
+   * API server fails for longer than {@link #RETRY_FOR}; a 4xx other than 404 at once.
    */
   boolean answer(String offerName, OfferAnswer answer) {
     var patch = Map.of("spec", Map.of("answer", answer));
-    try {
-      config
-          .client()
-          .resources(Offer.class)
-          .inNamespace(config.namespace())
-          .withName(offerName)
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              config.client().getKubernetesSerialization().asJson(patch));
-      LOG.debug("framework {}: {} offer {}", config.frameworkName(), answer.type(), offerName);
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-        LOG.info("framework {}: offer {} is gone", config.frameworkName(), offerName);
-        return false;
+    long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+    long delayMillis = 250;
+    while (true) {
+      try {
+        config
+            .client()
+            .resources(Offer.class)
+            .inNamespace(config.namespace())
+            .withName(offerName)
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                config.client().getKubernetesSerialization().asJson(patch));
+        LOG.debug("framework {}: {} offer {}", config.frameworkName(), answer.type(), offerName);
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+          LOG.info("framework {}: offer {} is gone", config.frameworkName(), offerName);
+          return false;
+        }
+        boolean retryable = e.getCode() == 0 || e.getCode() >= 500 || e.getCode() == 429;
+        if (!retryable || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.warn(
+            "framework {}: answering offer {} failed ({}); retrying in {} ms",
+            config.frameworkName(),
+            offerName,
+            e.getMessage(),
+            delayMillis);
+        sleep(delayMillis);
+        delayMillis = Math.min(delayMillis * 2, 4000);
       }
-      throw e;
+    }
+  }
+
+  /**
+   * The names of {@code taskNames} that exist as Tasks: an answer whose offer is gone may still
+   * have been processed (an earlier, retried write landed), so only those that do not exist were
+   * dropped.
+   */
+  List<String> existing(List<String> taskNames) {
+    return taskNames.stream()
+        .filter(
+            name ->
+                config
+                        .client()
+                        .resources(Task.class)
+                        .inNamespace(config.namespace())
+                        .withName(name)
+                        .get()
+                    != null)
+        .toList();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted while answering an offer", e);
     }
   }
 

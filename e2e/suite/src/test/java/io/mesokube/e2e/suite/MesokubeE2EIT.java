@@ -285,6 +285,7 @@ class MesokubeE2EIT {
     agents.get(victim).kill();
 
     // Not PARTITION_AWARE: TASK_LOST once the heartbeat is missed past the unreachable timeout.
+    // (The operator writes the tasks' states, then the agent's: await both.)
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -292,9 +293,16 @@ class MesokubeE2EIT {
               Task t = task(cluster, "stranded");
               assertThat(state(t)).isEqualTo(TaskState.TASK_LOST);
               assertThat(t.getStatus().reason()).isEqualTo(Reasons.AGENT_REMOVED);
+              assertThat(
+                      cluster
+                          .client()
+                          .resources(Agent.class)
+                          .withName(victim)
+                          .get()
+                          .getStatus()
+                          .phase())
+                  .isEqualTo(AgentPhase.Unreachable);
             });
-    assertThat(cluster.client().resources(Agent.class).withName(victim).get().getStatus().phase())
-        .isEqualTo(AgentPhase.Unreachable);
     // The task kept running on the host meanwhile, as in a partition.
     assertThat(CgroupRoots.taskCgroups(CGROUPS + "/" + victim)).anyMatch(p -> p.endsWith(uid));
 

@@ -93,9 +93,13 @@ final class AllocationState {
         pending::containsKey,
         settlement::frameworkRemoved,
         now);
+    // Every cycle: whether an agent still renews is a matter of time, not only of changes.
+    agents.sync(
+        view.agents(),
+        agent -> view.sightings().renewing(agent, now),
+        this::agentRemoved,
+        this::agentDeactivated);
     if (changed) {
-      agents.sync(
-          view.agents(), view.sightings()::proven, this::agentRemoved, this::agentDeactivated);
       ledger.sync(
           tasks, allocator, t -> TaskRoles.of(t, byId), agents::knows, frameworks::knows, now);
     }

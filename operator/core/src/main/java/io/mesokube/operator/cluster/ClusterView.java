@@ -113,7 +113,7 @@ public class ClusterView {
                 .runnableInformer(RESYNC_MILLIS));
     // The agents' heartbeats, on every replica: a new leader knows which agents it saw renew. Not
     // through inform(): a renewal every few seconds per agent must not run an allocation pass;
-    // only an agent proven alive for the first time does.
+    // only an agent seen renewing again does.
     agentLeases =
         client
             .leases()

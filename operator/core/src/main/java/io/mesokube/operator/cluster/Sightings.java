@@ -24,20 +24,26 @@ import java.util.function.Supplier;
  * moment this replica saw the proof change, and never from before it started leading: a new leader
  * gives every agent a full timeout.
  *
- * <p>That full timeout must not make an agent that died long before look usable: like a Mesos
- * master after a failover, which offers an agent only once it re-registered, the allocator offers
- * an agent only once this replica saw it renew ({@link #proven}), a few seconds after it
- * registered. The agents' Lease informer runs on every replica, so on a failover the new leader has
- * long seen live agents renew.
+ * <p>That full timeout must not make an agent that died before look usable: like a Mesos master
+ * after a failover, which offers an agent only once it re-registered, the allocator offers an agent
+ * only while this replica sees it renew its Lease ({@link #renewing}), and an agent marked
+ * unreachable is back only on a renewal seen after it was marked ({@link #renewedAfter}). The
+ * agents' Lease informer runs on every replica, so on a failover the new leader has seen live
+ * agents renew moments before.
  */
 public final class Sightings {
+  /** How long a renewal keeps an agent offerable when its Lease states no duration. */
+  static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
   /**
    * @param proof the latest proof of life, in the agent's clock
    * @param at when this replica first saw it
-   * @param proven whether this replica saw the agent's Lease renewed (or created) while watching
-   * @param renewal the latest Lease renewal the informer delivered, or null before the first
+   * @param renewal the latest Lease renewal the informer delivered (agent's clock), or null
+   * @param renewedAt when this replica saw the Lease renewed (its clock), or null if it never did
+   * @param lease the Lease's duration
    */
-  private record Seen(Instant proof, Instant at, boolean proven, Instant renewal) {}
+  private record Seen(
+      Instant proof, Instant at, Instant renewal, Instant renewedAt, Duration lease) {}
 
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private final Clock clock;
@@ -53,9 +59,9 @@ public final class Sightings {
   }
 
   /**
-   * Notes a state of an agent's heartbeat Lease the informer delivered; returns true if it proves
-   * the agent alive for the first time (the allocator may offer it now). Only a renewal this
-   * replica saw happen proves it: a Lease as first listed, or first delivered, may be long stale.
+   * Notes a state of an agent's heartbeat Lease the informer delivered; returns true if it shows
+   * the agent renewing when it was not (the allocator may offer it again). Only a renewal this
+   * replica saw happen counts: a Lease as first listed, or first delivered, may be long stale.
    */
   public boolean observe(Lease lease) {
     String agent =
@@ -66,25 +72,28 @@ public final class Sightings {
       return false;
     }
     Instant renewal = lease.getSpec().getRenewTime().toInstant();
+    Integer seconds = lease.getSpec().getLeaseDurationSeconds();
+    Duration duration =
+        seconds == null || seconds <= 0 ? DEFAULT_LEASE : Duration.ofSeconds(seconds);
     Instant now = clock.instant();
-    boolean wasProven = proven(agent);
+    boolean was = renewing(agent, now);
     seen.compute(
         agent,
         (k, old) -> {
           if (old == null) {
-            return new Seen(renewal, now, false, renewal);
+            return new Seen(renewal, now, renewal, null, duration);
           }
-          // Only a change of the Lease itself proves life: a registration seen for the first
+          // Only a change of the Lease itself shows life: a registration seen for the first
           // time may be long past.
-          boolean proven =
-              old.proven() || (old.renewal() != null && renewal.isAfter(old.renewal()));
+          boolean renewed = old.renewal() != null && renewal.isAfter(old.renewal());
           Instant latest =
               old.renewal() == null || renewal.isAfter(old.renewal()) ? renewal : old.renewal();
+          Instant renewedAt = renewed ? now : old.renewedAt();
           return renewal.isAfter(old.proof())
-              ? new Seen(renewal, now, proven, latest)
-              : new Seen(old.proof(), old.at(), proven, latest);
+              ? new Seen(renewal, now, latest, renewedAt, duration)
+              : new Seen(old.proof(), old.at(), latest, renewedAt, duration);
         });
-    return !wasProven && proven(agent);
+    return !was && renewing(agent, now);
   }
 
   /**
@@ -99,19 +108,29 @@ public final class Sightings {
             agent,
             (k, old) -> {
               if (old == null) {
-                return new Seen(proof, now, false, null);
+                return new Seen(proof, now, null, null, DEFAULT_LEASE);
               }
               return proof.isAfter(old.proof())
-                  ? new Seen(proof, now, old.proven(), old.renewal())
+                  ? new Seen(proof, now, old.renewal(), old.renewedAt(), old.lease())
                   : old;
             });
     return clamp(s.at());
   }
 
-  /** Whether this replica saw {@code agent} renew its Lease (or register) while it watched. */
-  public boolean proven(String agent) {
+  /**
+   * Whether this replica saw {@code agent} renew its Lease within the Lease's duration before
+   * {@code now}: an agent that stopped renewing is not offered, even before it is marked
+   * unreachable, and one that died before this replica watched never is.
+   */
+  public boolean renewing(String agent, Instant now) {
     Seen s = seen.get(agent);
-    return s != null && s.proven();
+    return s != null && s.renewedAt() != null && now.isBefore(s.renewedAt().plus(s.lease()));
+  }
+
+  /** Whether this replica saw {@code agent} renew its Lease after {@code time} (its clock). */
+  public boolean renewedAfter(String agent, Instant time) {
+    Seen s = seen.get(agent);
+    return s != null && s.renewedAt() != null && s.renewedAt().isAfter(time);
   }
 
   /**

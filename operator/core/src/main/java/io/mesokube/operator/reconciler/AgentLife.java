@@ -34,8 +34,12 @@ record AgentLife(
    *
    * @param firstSeen when it first saw a proof of life (given in the agent's clock)
    * @param othersSilent whether every other Active agent (at least one) is silent too
+   * @param renewedAfter whether the operator saw the agent's Lease renewed after a time (its
+   *     clock): an unreachable agent is back only on such a renewal, not on a new leader's fresh
+   *     look at an old one
    */
-  record Sight(UnaryOperator<Instant> firstSeen, boolean othersSilent) {}
+  record Sight(
+      UnaryOperator<Instant> firstSeen, boolean othersSilent, Predicate<Instant> renewedAfter) {}
 
   /** An event to record on the agent. */
   record Notice(boolean warning, String reason, String message) {}
@@ -80,8 +84,10 @@ record AgentLife(
                   timeouts,
                   now);
           case Unreachable ->
-              UnreachableAgent.step(previous, heartbeat, tasks, partitionAware, timeouts, now);
-          case Gone -> GoneAgent.step(previous, heartbeat, tasks, partitionAware, timeouts, now);
+              UnreachableAgent.step(
+                  previous, heartbeat, sight, tasks, partitionAware, timeouts, now);
+          case Gone ->
+              GoneAgent.step(previous, heartbeat, sight, tasks, partitionAware, timeouts, now);
         };
     AgentStatus status =
         new AgentStatus(

@@ -99,9 +99,16 @@ public class AgentReconciler implements Reconciler<Agent> {
             .findFirst()
             .orElse(null);
     Instant now = clock.instant();
+    if (lease != null) {
+      // This reconcile may be the first to see a renewal: the cluster view's informer, which also
+      // notes it, may deliver it a moment later. Seeing the same renewal twice changes nothing.
+      view.sightings().observe(lease);
+    }
     var sight =
         new AgentLife.Sight(
-            proof -> view.sightings().firstSeen(name, proof), othersSilent(name, now));
+            proof -> view.sightings().firstSeen(name, proof),
+            othersSilent(name, now),
+            time -> view.sightings().renewedAfter(name, time));
     AgentLife life =
         AgentLife.of(
             agent,

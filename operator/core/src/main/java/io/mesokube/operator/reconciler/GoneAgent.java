@@ -18,11 +18,17 @@ final class GoneAgent {
   static AgentStep step(
       AgentStatus previous,
       Heartbeat heartbeat,
+      AgentLife.Sight sight,
       List<Task> tasks,
       Predicate<Task> partitionAware,
       Timeouts timeouts,
       Instant now) {
-    boolean renewing = heartbeat != null && heartbeat.renewed() && heartbeat.fresh(now);
+    Instant marked = Heartbeat.parse(previous.unreachableTime());
+    boolean renewing =
+        heartbeat != null
+            && heartbeat.renewed()
+            && heartbeat.fresh(now)
+            && sight.renewedAfter().test(marked == null ? Instant.MIN : marked);
     Condition was = AgentStep.reachable(previous);
     boolean refusedBefore = was != null && AgentLife.REFUSED.equals(was.reason());
     AgentStep.Reach reach = null;

@@ -19,6 +19,7 @@ final class UnreachableAgent {
   static AgentStep step(
       AgentStatus previous,
       Heartbeat heartbeat,
+      AgentLife.Sight sight,
       List<Task> tasks,
       Predicate<Task> partitionAware,
       Timeouts timeouts,
@@ -27,7 +28,7 @@ final class UnreachableAgent {
     if (since == null) {
       since = now;
     }
-    if (heartbeat != null && heartbeat.fresh(now)) {
+    if (heartbeat != null && heartbeat.fresh(now) && sight.renewedAfter().test(since)) {
       // Its tasks stay as they are: the agent reports each one again (TASK_UNREACHABLE may go
       // back to TASK_RUNNING; the TASK_LOST ones it kills).
       Notice notice =

@@ -71,10 +71,10 @@ class SightingsTest {
     assertThat(sightings.observe(lease("a1", T0.minusSeconds(500))))
         .as("as first listed: may have died long ago")
         .isFalse();
-    assertThat(sightings.proven("a1")).isFalse();
+    assertThat(sightings.renewing("a1", clock.now)).isFalse();
     assertThat(sightings.observe(lease("a1", T0.minusSeconds(500)))).as("no change").isFalse();
     assertThat(sightings.observe(lease("a1", T0.minusSeconds(497)))).isTrue();
-    assertThat(sightings.proven("a1")).isTrue();
+    assertThat(sightings.renewing("a1", clock.now)).isTrue();
     assertThat(sightings.observe(lease("a1", T0.minusSeconds(494))))
         .as("proven once is news once")
         .isFalse();
@@ -83,12 +83,25 @@ class SightingsTest {
     // A registration the reconciler sees for the first time is no proof: it may be long past.
     sightings.observe(lease("a3", T0.minusSeconds(500)));
     sightings.firstSeen("a3", T0.minusSeconds(400));
-    assertThat(sightings.proven("a3")).isFalse();
+    assertThat(sightings.renewing("a3", clock.now)).isFalse();
     assertThat(sightings.observe(lease("a3", T0.minusSeconds(500)))).isFalse();
     // Nor is a Lease first delivered after the reconciler looked.
     sightings.firstSeen("a4", T0.minusSeconds(500));
     assertThat(sightings.observe(lease("a4", T0.minusSeconds(500)))).isFalse();
     assertThat(sightings.observe(lease("a4", T0.minusSeconds(497)))).isTrue();
+  }
+
+  @Test
+  void anAgentIsOfferableOnlyWhileItsRenewalsAreSeenAndBackOnlyOnANewOne() {
+    sightings.observe(lease("a1", T0.minusSeconds(500)));
+    sightings.observe(lease("a1", T0.minusSeconds(497)));
+    assertThat(sightings.renewing("a1", T0.plusSeconds(9))).as("within its 10 s Lease").isTrue();
+    assertThat(sightings.renewing("a1", T0.plusSeconds(10))).as("stopped renewing").isFalse();
+    assertThat(sightings.renewedAfter("a1", T0.minusSeconds(1))).isTrue();
+    assertThat(sightings.renewedAfter("a1", T0)).as("not after it was marked").isFalse();
+    clock.now = T0.plusSeconds(20);
+    assertThat(sightings.observe(lease("a1", T0.minusSeconds(470)))).as("renewing again").isTrue();
+    assertThat(sightings.renewedAfter("a1", T0)).isTrue();
   }
 
   private static Lease lease(String agent, Instant renewed) {

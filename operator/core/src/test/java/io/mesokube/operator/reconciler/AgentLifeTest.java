@@ -30,7 +30,7 @@ class AgentLifeTest {
       new AgentLife.Timeouts(Duration.ofSeconds(30), Duration.ofMinutes(10));
 
   /** The operator saw every proof at the time it carries, and other agents heartbeat. */
-  private static final AgentLife.Sight AGENT_CLOCK = new AgentLife.Sight(t -> t, false);
+  private static final AgentLife.Sight AGENT_CLOCK = new AgentLife.Sight(t -> t, false, t -> true);
 
   private static final Predicate<Task> PA = t -> t.getSpec().framework().equals("pa");
   private static final Condition REGISTERED =
@@ -245,7 +245,7 @@ class AgentLifeTest {
     // After a 40 s API server outage the latest renewal carries a time 40 s old, but the operator
     // saw it only now: the agent gets a full timeout, and its tasks stay as they are.
     Task plain = task("plain", TaskState.TASK_RUNNING, "2026-01-01T11:59:00Z");
-    var seenNow = new AgentLife.Sight(t -> NOW, false);
+    var seenNow = new AgentLife.Sight(t -> NOW, false, t -> true);
     AgentLife life =
         AgentLife.of(
             agent(active("id-1")),
@@ -279,7 +279,7 @@ class AgentLifeTest {
   @Test
   void noAgentIsMarkedUnreachableWhileEveryAgentIsSilent() {
     Task plain = task("plain", TaskState.TASK_RUNNING, "2026-01-01T11:59:00Z");
-    var allSilent = new AgentLife.Sight(t -> t, true);
+    var allSilent = new AgentLife.Sight(t -> t, true, t -> true);
     AgentLife held =
         AgentLife.of(
             agent(active("id-1")),
@@ -321,6 +321,40 @@ class AgentLifeTest {
             NOW.plusSeconds(6));
     assertThat(alone.status().phase()).isEqualTo(AgentPhase.Unreachable);
     assertThat(alone.taskUpdates()).hasSize(1);
+  }
+
+  @Test
+  void anUnreachableAgentIsBackOnlyOnARenewalSeenAfterItWasMarked() {
+    AgentStatus unreachable =
+        life(active("id-1"), lease("id-1", NOW.minusSeconds(40), 15), List.of()).status();
+    assertThat(unreachable.phase()).isEqualTo(AgentPhase.Unreachable);
+    // A new leader gives every agent a full timeout from when it started: the old renewal looks
+    // fresh to it, but was not seen after the agent was marked.
+    var freshLeader = new AgentLife.Sight(t -> NOW.plusSeconds(60), false, t -> false);
+    AgentLife still =
+        AgentLife.of(
+            agent(unreachable),
+            lease("id-1", NOW.minusSeconds(40), 15),
+            List.of(),
+            PA,
+            TIMEOUTS,
+            freshLeader,
+            NOW.plusSeconds(61));
+    assertThat(still.status().phase()).isEqualTo(AgentPhase.Unreachable);
+    assertThat(still.notice()).isNull();
+
+    var renewed = new AgentLife.Sight(t -> NOW.plusSeconds(60), false, t -> true);
+    AgentLife back =
+        AgentLife.of(
+            agent(unreachable),
+            lease("id-1", NOW.plusSeconds(59), 15),
+            List.of(),
+            PA,
+            TIMEOUTS,
+            renewed,
+            NOW.plusSeconds(61));
+    assertThat(back.status().phase()).isEqualTo(AgentPhase.Active);
+    assertThat(back.notice().reason()).isEqualTo("AgentReachable");
   }
 
   @Test
