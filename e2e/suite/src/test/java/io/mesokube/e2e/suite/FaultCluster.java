@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -67,9 +69,42 @@ final class FaultCluster implements AutoCloseable {
   private final Map<String, AgentProcess> agents = new LinkedHashMap<>();
   private final Map<String, Path> stateDirs = new LinkedHashMap<>();
 
+  /**
+   * Starts an exited operator replica again a second later, as its Deployment would: a replica that
+   * loses the Lease exits on purpose, and after an API server outage several may, one after the
+   * other, while they contend for it. One thread per replica, as a start may take a while.
+   */
+  private final ScheduledExecutorService supervisor = Executors.newScheduledThreadPool(3);
+
   private FaultCluster(ControlPlane controlPlane, String suffix) {
     this.admin = controlPlane.newClient();
     this.cgroupRoot = "mesokube-faults-" + suffix;
+  }
+
+  private void supervise(OperatorProcess operator) {
+    supervisor.scheduleWithFixedDelay(
+        () -> {
+          try {
+            startIfDown(operator);
+          } catch (RuntimeException e) {
+            // Not ready yet (the API server may be down): the next round tries again.
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
+  }
+
+  private static void startIfDown(JavaApp app) {
+    synchronized (app) {
+      if (!app.isAlive()) {
+        io(
+            () -> {
+              app.start();
+              return app;
+            });
+      }
+    }
   }
 
   /** Applies the RBAC, starts the three replicas and three agents (in parallel), and waits. */
@@ -121,6 +156,7 @@ final class FaultCluster implements AutoCloseable {
       }
       CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).join();
     }
+    cluster.operators.values().forEach(cluster::supervise);
     cluster.awaitSteady();
     return cluster;
   }
@@ -233,16 +269,7 @@ final class FaultCluster implements AutoCloseable {
     try (var threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
       CompletableFuture.allOf(
               apps.stream()
-                  .map(
-                      app ->
-                          CompletableFuture.runAsync(
-                              () ->
-                                  io(
-                                      () -> {
-                                        app.start();
-                                        return app;
-                                      }),
-                              threads))
+                  .map(app -> CompletableFuture.runAsync(() -> startIfDown(app), threads))
                   .toArray(CompletableFuture[]::new))
           .join();
     }
@@ -293,6 +320,7 @@ final class FaultCluster implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
+    supervisor.shutdownNow();
     try {
       agents.values().forEach(AgentProcess::close);
       operators.values().forEach(OperatorProcess::close);
