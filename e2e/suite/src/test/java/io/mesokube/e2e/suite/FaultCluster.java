@@ -25,8 +25,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +78,9 @@ final class FaultCluster implements AutoCloseable {
    */
   private final ScheduledExecutorService supervisor = Executors.newScheduledThreadPool(3);
 
+  /** Replicas a test killed on purpose: left down until {@link #restore}. */
+  private final Set<OperatorProcess> heldDown = ConcurrentHashMap.newKeySet();
+
   private FaultCluster(ControlPlane controlPlane, String suffix) {
     this.admin = controlPlane.newClient();
     this.cgroupRoot = "mesokube-faults-" + suffix;
@@ -85,7 +90,9 @@ final class FaultCluster implements AutoCloseable {
     supervisor.scheduleWithFixedDelay(
         () -> {
           try {
-            startIfDown(operator);
+            if (!heldDown.contains(operator)) {
+              startIfDown(operator);
+            }
           } catch (RuntimeException e) {
             // Not ready yet (the API server may be down): the next round tries again.
           }
@@ -187,6 +194,15 @@ final class FaultCluster implements AutoCloseable {
     return Map.copyOf(stateDirs);
   }
 
+  /** Kills replica {@code identity} (SIGKILL) and keeps it down until {@link #restore}. */
+  void killOperator(String identity) throws InterruptedException {
+    OperatorProcess operator = operator(identity);
+    heldDown.add(operator);
+    synchronized (operator) {
+      operator.kill();
+    }
+  }
+
   /** The leader Lease as it is now. */
   Lease leaderLease() {
     return admin.leases().inNamespace(Mesokube.SYSTEM_NAMESPACE).withName(LEADER_LEASE).get();
@@ -232,6 +248,7 @@ final class FaultCluster implements AutoCloseable {
    *     fault just caused
    */
   void restore() {
+    heldDown.clear();
     startAll(down());
     String holder = awaitLiveLeader(Duration.ofSeconds(30));
     List<String> deposed = deposedButLeading(holder);

@@ -101,7 +101,7 @@ class FaultToleranceE2EIT {
       String leader = faults.awaitLiveLeader(Duration.ofSeconds(10));
 
       Instant fault = Instant.now();
-      faults.operator(leader).kill();
+      faults.killOperator(leader);
 
       String next = faults.awaitLiveLeader(Duration.ofSeconds(30));
       Instant acquired = faults.leaderLease().getSpec().getAcquireTime().toInstant();
