@@ -138,6 +138,8 @@ class SchedulerDriverIT {
     var driver = harness.start("fw", scheduler);
     await().untilAsserted(() -> assertThat(scheduler.registrations).hasSize(1));
     driver.suppressOffers(List.of());
+    // The fake's informer must see the suppression before it may offer again.
+    await().until(() -> fake.seesSuppressed("fw"));
     fake.pauseOffers(false);
 
     await()

@@ -163,6 +163,16 @@ final class FakeOffers {
     return was != null && !was.isEmpty() && (is == null || !is.containsAll(was));
   }
 
+  /**
+   * Whether this fake sees every role of {@code name} suppressed (false if it does not know it).
+   */
+  boolean suppressedEntirely(String name) {
+    var framework = frameworks.get(name);
+    return framework != null
+        && framework.getSpec().suppressedRoles() != null
+        && framework.getSpec().suppressedRoles().containsAll(framework.getSpec().roles());
+  }
+
   private String unsuppressedRole(Framework framework) {
     var status = framework.getStatus();
     if (status == null

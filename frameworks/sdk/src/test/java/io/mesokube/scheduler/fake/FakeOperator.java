@@ -85,6 +85,16 @@ public final class FakeOperator implements AutoCloseable {
     offers.paused(paused);
   }
 
+  /**
+   * Whether this fake's informer has seen every role of framework {@code name} suppressed: a test
+   * that suppresses and then expects no offers must wait for it (read on the fake's own thread).
+   */
+  public boolean seesSuppressed(String name) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> offers.suppressedEntirely(name), worker)
+        .join();
+  }
+
   /** Rescinds an offer: marks it Rescinded, then deletes it, as the operator does. */
   public void rescind(String offerName) {
     worker.execute(() -> run(() -> offers.rescind(offerName)));
