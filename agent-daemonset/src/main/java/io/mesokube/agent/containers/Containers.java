@@ -4,7 +4,8 @@ import io.mesokube.agent.images.Image;
 import io.mesokube.agent.images.ImageException;
 import io.mesokube.agent.images.ImageStore;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -27,14 +28,14 @@ public final class Containers {
 
   private final ImageStore images;
   private final OciRuntime runtime;
-  private final Executor pulls;
+  private final ExecutorService pulls;
   private final PullSecrets secrets;
   private final String unavailable;
 
   private Containers(
       ImageStore images,
       OciRuntime runtime,
-      Executor pulls,
+      ExecutorService pulls,
       PullSecrets secrets,
       String unavailable) {
     this.images = images;
@@ -46,7 +47,7 @@ public final class Containers {
 
   /** Container support. */
   public static Containers of(
-      ImageStore images, OciRuntime runtime, Executor pulls, PullSecrets secrets) {
+      ImageStore images, OciRuntime runtime, ExecutorService pulls, PullSecrets secrets) {
     return new Containers(images, runtime, pulls, secrets, null);
   }
 
@@ -72,19 +73,31 @@ public final class Containers {
 
   /**
    * Provides {@code image} on the pull executor, with the credentials of {@code pullSecret} (in
-   * {@code namespace}) if one is named.
+   * {@code namespace}) if one is named. Cancelling the future (the task was killed) stops waiting
+   * for the image, and stops its pull if no other task waits for it.
    */
   public CompletableFuture<Image> provide(
       String namespace, String image, String pullSecret, Consumer<String> progress) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            String auth = pullSecret == null ? null : secrets.dockerConfig(namespace, pullSecret);
-            return images.provide(image, auth, progress);
-          } catch (ImageException e) {
-            throw new java.util.concurrent.CompletionException(e);
+    var result = new CompletableFuture<Image>();
+    Future<?> work =
+        pulls.submit(
+            () -> {
+              try {
+                String auth =
+                    pullSecret == null ? null : secrets.dockerConfig(namespace, pullSecret);
+                result.complete(images.provide(image, auth, progress));
+              } catch (InterruptedException e) {
+                result.cancel(false);
+              } catch (ImageException | RuntimeException e) {
+                result.completeExceptionally(e);
+              }
+            });
+    result.whenComplete(
+        (provided, error) -> {
+          if (result.isCancelled()) {
+            work.cancel(true);
           }
-        },
-        pulls);
+        });
+    return result;
   }
 }

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -93,8 +92,45 @@ public final class ImageStore {
     }
   }
 
-  /** An image in the cache, with when a task last asked for it. */
-  private record Cached(Image image, Instant lastUsed) {}
+  /** The grant of a pull or check made without credentials: the image is public. */
+  private static final String ANONYMOUS = "anonymous";
+
+  /**
+   * An image in the cache, with when a task last asked for it and the credentials (by {@link
+   * #grant}) its registry let read it.
+   */
+  private record Cached(Image image, Instant lastUsed, Set<String> grants) {
+    Cached {
+      grants = Set.copyOf(grants);
+    }
+
+    Cached used(Instant now) {
+      return new Cached(image, now, grants);
+    }
+
+    /** Whether a task with {@code grant} may use it without asking the registry. */
+    boolean grants(String grant) {
+      return grants.contains(ANONYMOUS) || grants.contains(grant);
+    }
+
+    Cached with(String grant) {
+      Set<String> more = new java.util.HashSet<>(grants);
+      more.add(grant);
+      return new Cached(image, lastUsed, more);
+    }
+  }
+
+  /**
+   * One pull, shared by the tasks that wait for it with the same credentials. It runs on its own
+   * thread, so that a waiter that gives up (its task was killed) leaves it to the others; the last
+   * one to give up stops it.
+   */
+  private static final class Flight {
+    final CompletableFuture<Image> result = new CompletableFuture<>();
+    int waiters; // guarded by the pulling map's compute
+    boolean abandoned;
+    Thread puller;
+  }
 
   private final Path root;
   private final OciLayout layout;
@@ -106,7 +142,7 @@ public final class ImageStore {
   private final Clock clock;
   private final ReentrantLock writes = new ReentrantLock();
   private final Map<String, Cached> ready = new ConcurrentHashMap<>();
-  private final Map<String, CompletableFuture<Image>> pulling = new ConcurrentHashMap<>();
+  private final Map<String, Flight> pulling = new ConcurrentHashMap<>();
   private final MeterRegistry meters;
   private final Counter cacheHits;
   private final AtomicLong cacheBytes = new AtomicLong();
@@ -155,8 +191,17 @@ public final class ImageStore {
     try (Stream<Path> known = Files.list(refs)) {
       for (Path file : known.toList()) {
         try {
+          // The reference, then the grants the registry gave for it, a line each.
+          List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
           ImageReference ref =
-              ImageReference.parse(Files.readString(file).strip(), settings.defaultRegistry());
+              ImageReference.parse(
+                  lines.isEmpty() ? "" : lines.getFirst().strip(), settings.defaultRegistry());
+          Set<String> grants =
+              lines.stream()
+                  .skip(1)
+                  .map(String::strip)
+                  .filter(l -> !l.isEmpty())
+                  .collect(java.util.stream.Collectors.toSet());
           Optional<OciLayout.Manifest> manifest = layout.manifest(ref.key());
           if (manifest.isPresent() && Files.isDirectory(rootfs(manifest.get().digest()))) {
             Image image =
@@ -165,7 +210,7 @@ public final class ImageStore {
                     manifest.get().digest(),
                     rootfs(manifest.get().digest()),
                     manifest.get().config());
-            ready.put(ref.key(), new Cached(image, clock.instant()));
+            ready.put(ref.key(), new Cached(image, clock.instant(), grants));
           } else {
             Files.deleteIfExists(file);
           }
@@ -178,12 +223,33 @@ public final class ImageStore {
     measure();
   }
 
-  /** Remembers {@code ref} across restarts. */
-  private void remember(ImageReference ref) {
+  /** Remembers a cached image, and who may use it, across restarts. */
+  private void remember(Cached cached) {
+    ImageReference ref = cached.image().reference();
+    var text = new StringBuilder(ref.toString()).append('\n');
+    cached.grants().stream().sorted().forEach(g -> text.append(g).append('\n'));
     try {
-      AtomicFiles.write(refs.resolve(ref.key()), ref.toString().getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.write(refs.resolve(ref.key()), text.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       LOG.warn("Cannot record image {}: {}", ref, e.toString());
+    }
+  }
+
+  /**
+   * What stands for {@code authJson} in the grants: a SHA-256 of it, or {@link #ANONYMOUS}. Kept on
+   * disk (root only), never the credentials themselves.
+   */
+  static String grant(String authJson) {
+    if (authJson == null) {
+      return ANONYMOUS;
+    }
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(authJson.getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 
@@ -215,14 +281,22 @@ public final class ImageStore {
 
   /**
    * The image {@code image} refers to, pulled and unpacked if this agent does not have it yet.
-   * Blocks for the pull; concurrent callers for the same reference share one pull.
+   * Blocks for the pull; concurrent callers for the same reference and credentials share one pull.
+   *
+   * <p>A cached image that was pulled with credentials is served to a task with other credentials
+   * (or none) only once the registry has let those read the reference too: one manifest request,
+   * remembered. Without that check, any task on this agent could run a private image another
+   * namespace pulled (Kubernetes' "ensure secret pulled images"). Images pulled without credentials
+   * are public and need no check.
    *
    * @param authJson a Docker config JSON ({@code {"auths": {...}}}, the content of a {@code
    *     kubernetes.io/dockerconfigjson} Secret) with the registry's credentials, or null
    * @param progress told what happens, in words for a task's status message
+   * @throws InterruptedException if the calling thread is interrupted while it waits: it no longer
+   *     waits, and a pull nobody waits for any more is stopped
    */
   public Image provide(String image, String authJson, Consumer<String> progress)
-      throws ImageException {
+      throws ImageException, InterruptedException {
     ImageReference ref;
     try {
       ref = ImageReference.parse(image, settings.defaultRegistry());
@@ -230,41 +304,116 @@ public final class ImageStore {
       throw new ImageException(ImageException.Kind.INVALID_REFERENCE, e.getMessage());
     }
     String key = ref.key();
-    Cached cached = ready.computeIfPresent(key, (k, c) -> new Cached(c.image(), clock.instant()));
+    String grant = grant(authJson);
+    Cached cached = ready.computeIfPresent(key, (k, c) -> c.used(clock.instant()));
     if (cached != null && Files.isDirectory(cached.image().rootfs())) {
+      if (!cached.grants(grant)) {
+        check(ref, authJson);
+        Cached granted = ready.computeIfPresent(key, (k, c) -> c.with(grant));
+        if (granted != null) {
+          remember(granted);
+        }
+        progress.accept("image " + ref + " is cached (the registry let these credentials read it)");
+      } else {
+        progress.accept("image " + ref + " is cached");
+      }
       cacheHits.increment();
-      progress.accept("image " + ref + " is cached");
       return cached.image();
     }
     // Pulls are shared by tasks with the same credentials only: another task's wrong or missing
     // credentials must not fail this one.
-    String flight = key + (authJson == null ? "" : "-" + Integer.toHexString(authJson.hashCode()));
-    CompletableFuture<Image> mine = new CompletableFuture<>();
-    CompletableFuture<Image> theirs = pulling.putIfAbsent(flight, mine);
-    if (theirs != null) {
-      try {
-        Image shared = theirs.join();
-        cacheHits.increment();
-        progress.accept("image " + ref + " was pulled for another task");
-        return shared;
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof ImageException failed) {
-          throw new ImageException(failed.kind(), failed.getMessage(), failed);
-        }
-        throw new ImageException(ImageException.Kind.FAILED, e.getCause().toString(), e);
-      }
+    String id = key + "-" + grant;
+    boolean[] joined = new boolean[1];
+    Flight flight =
+        pulling.compute(
+            id,
+            (k, f) -> {
+              if (f == null || f.abandoned) {
+                f = new Flight();
+              } else {
+                joined[0] = true;
+              }
+              f.waiters++;
+              return f;
+            });
+    if (!joined[0]) {
+      Flight mine = flight;
+      mine.puller =
+          Thread.ofVirtual()
+              .name("image-pull-" + key)
+              .start(() -> pull(mine, id, ref, authJson, grant, progress));
     }
     try {
-      Image provided = fetch(ref, authJson, progress);
-      ready.put(key, new Cached(provided, clock.instant()));
-      remember(ref);
-      mine.complete(provided);
+      Image provided = flight.result.get();
+      if (joined[0]) {
+        cacheHits.increment();
+        progress.accept("image " + ref + " was pulled for another task");
+      }
       return provided;
-    } catch (ImageException | RuntimeException e) {
-      mine.completeExceptionally(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof ImageException failed) {
+        throw new ImageException(failed.kind(), failed.getMessage(), failed);
+      }
+      throw new ImageException(ImageException.Kind.FAILED, String.valueOf(e.getCause()), e);
+    } catch (InterruptedException e) {
+      pulling.computeIfPresent(
+          id,
+          (k, f) -> {
+            if (f != flight || --f.waiters > 0) {
+              return f;
+            }
+            LOG.info("Stopping the pull of {}: no task waits for it any more", ref);
+            f.abandoned = true;
+            f.puller.interrupt();
+            return null;
+          });
       throw e;
+    }
+  }
+
+  /** Runs {@code flight}'s pull on its own thread. */
+  private void pull(
+      Flight flight,
+      String id,
+      ImageReference ref,
+      String authJson,
+      String grant,
+      Consumer<String> progress) {
+    try {
+      Image provided = fetch(ref, authJson, progress);
+      Cached cached = new Cached(provided, clock.instant(), Set.of(grant));
+      ready.merge(
+          ref.key(),
+          cached,
+          (old, mine) -> new Cached(provided, clock.instant(), union(old.grants(), mine.grants())));
+      remember(ready.get(ref.key()));
+      flight.result.complete(provided);
+    } catch (ImageException | RuntimeException e) {
+      flight.result.completeExceptionally(e);
     } finally {
-      pulling.remove(flight, mine);
+      pulling.remove(id, flight);
+    }
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /**
+   * Asks the registry whether {@code authJson} (or no credentials) may read {@code ref}, without
+   * pulling it: skopeo fetches the manifest only.
+   *
+   * @throws ImageException as a pull would fail: refused credentials, an unknown image, a registry
+   *     that cannot be reached
+   */
+  private void check(ImageReference ref, String authJson)
+      throws ImageException, InterruptedException {
+    try {
+      skopeo(ref, authJson, List.of("inspect", "--raw", "--retry-times", "2"), "--", null);
+    } catch (IOException e) {
+      throw new ImageException(ImageException.Kind.FAILED, "checking " + ref + ": " + e, e);
     }
   }
 
@@ -349,8 +498,12 @@ public final class ImageStore {
     writes.lock();
     try {
       Optional<OciLayout.Manifest> known = layout.manifest(ref.key());
+      if (known.isPresent()) {
+        // In the layout but not remembered (the agent stopped before it recorded the pull): who
+        // may read it is not known, so the registry is asked, as for a cached private image.
+        check(ref, authJson);
+      }
       if (known.isPresent() && Files.isDirectory(rootfs(known.get().digest()))) {
-        // Pulled before this agent started: the layout remembers it.
         cacheHits.increment();
         return new Image(
             ref, known.get().digest(), rootfs(known.get().digest()), known.get().config());
@@ -407,12 +560,38 @@ public final class ImageStore {
 
   private OciLayout.Manifest pull(ImageReference ref, String authJson)
       throws IOException, InterruptedException, ImageException {
+    skopeo(
+        ref,
+        authJson,
+        List.of("copy", "--retry-times", "2"),
+        "--src-",
+        "oci:" + layout.dir() + ":" + ref.key());
+    return layout
+        .manifest(ref.key())
+        .orElseThrow(
+            () ->
+                new ImageException(
+                    ImageException.Kind.FAILED,
+                    "skopeo pulled " + ref + " but the layout does not name it"));
+  }
+
+  /**
+   * Runs skopeo {@code verb} on {@code ref} with {@code authJson}'s credentials (never the host's),
+   * in a file only root reads for as long as skopeo runs.
+   *
+   * @param prefix how the verb's source options are named: {@code --src-} for copy, {@code --} for
+   *     inspect
+   * @param destination the copy's destination, or null
+   */
+  private void skopeo(
+      ImageReference ref, String authJson, List<String> verb, String prefix, String destination)
+      throws IOException, InterruptedException, ImageException {
     boolean insecure = settings.insecure(ref.registry());
     List<String> command =
         new ArrayList<>(List.of(settings.skopeo(), "--policy", policy.toString()));
-    command.addAll(List.of("copy", "--retry-times", "2"));
+    command.addAll(verb);
     if (insecure) {
-      command.add("--src-tls-verify=false");
+      command.add(prefix + "tls-verify=false");
     }
     Path auth = null;
     try {
@@ -424,13 +603,15 @@ public final class ImageStore {
                 ".json",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(auth, authJson, StandardCharsets.UTF_8);
-        command.addAll(List.of("--src-authfile", auth.toString()));
+        command.addAll(List.of(prefix + "authfile", auth.toString()));
       } else {
         // Never the host's or root's own credentials (~/.docker, ${XDG_RUNTIME_DIR}/containers).
-        command.add("--src-no-creds");
+        command.add(prefix + "no-creds");
       }
       command.add(ref.transport());
-      command.add("oci:" + layout.dir() + ":" + ref.key());
+      if (destination != null) {
+        command.add(destination);
+      }
       ToolRun run = ToolRun.run(command, tmp, settings.pullTimeout());
       if (!run.ok()) {
         throw PullFailure.of(ref, run, insecure);
@@ -440,13 +621,6 @@ public final class ImageStore {
         Files.deleteIfExists(auth);
       }
     }
-    return layout
-        .manifest(ref.key())
-        .orElseThrow(
-            () ->
-                new ImageException(
-                    ImageException.Kind.FAILED,
-                    "skopeo pulled " + ref + " but the layout does not name it"));
   }
 
   private void unpack(ImageReference ref, Path rootfs)

@@ -45,15 +45,39 @@ record ToolRun(int exitCode, String output) {
     try {
       builder.redirectOutput(out.toFile());
       Process process = builder.start();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor();
+      boolean exited;
+      try {
+        exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        // Nobody waits for its result any more (a pull for killed tasks): it must not run on.
+        destroy(process);
+        throw e;
+      }
+      if (!exited) {
+        destroy(process);
         return new ToolRun(-1, tail(out));
       }
       return new ToolRun(process.exitValue(), tail(out));
     } finally {
       Files.deleteIfExists(out);
+    }
+  }
+
+  /** Kills the tool and its children, and reaps it (uninterruptibly: it dies at once). */
+  private static void destroy(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        process.waitFor();
+        break;
+      } catch (InterruptedException again) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -266,7 +266,7 @@ public final class TaskManager implements StatusSender.Listener {
     Task task = caches.task().apply(namespace, name);
     TaskRun run = task == null ? byName(namespace, name) : runs.get(task.getMetadata().getUid());
     if (task == null) {
-      if (run != null && run.running()) {
+      if (run != null && run.killable()) {
         LOG.info("Task {} was deleted: killing it", run.taskId());
         kill(run, TaskEnding.KillCause.REQUESTED, DEFAULT_GRACE_SECONDS);
       }
@@ -274,7 +274,7 @@ public final class TaskManager implements StatusSender.Listener {
     }
     for (TaskRun older : List.copyOf(runs.values())) {
       if (older != run
-          && older.running()
+          && older.killable()
           && older.namespace.equals(namespace)
           && older.name.equals(name)) {
         // The Task was deleted and created again under its name: the old one's process must go.
@@ -294,14 +294,14 @@ public final class TaskManager implements StatusSender.Listener {
       start(task, stored);
       return;
     }
-    if (stored != null && stored.isTerminal() && run.running()) {
+    if (stored != null && stored.isTerminal() && run.killable()) {
       // Decided elsewhere (TASK_LOST while this agent was unreachable, say): the task must not
       // go on running behind a terminal status, as Mesos kills such tasks on re-registration.
       LOG.info("Task {} is {} in the API server: killing it here", run.taskId(), stored);
       kill(run, TaskEnding.KillCause.SUPERSEDED, 0);
       return;
     }
-    if (run.running()
+    if (run.killable()
         && (Boolean.TRUE.equals(task.getSpec().kill())
             || task.getMetadata().getDeletionTimestamp() != null)) {
       kill(run, TaskEnding.KillCause.REQUESTED, grace(task));
@@ -329,7 +329,7 @@ public final class TaskManager implements StatusSender.Listener {
             .map(t -> t.getMetadata().getUid())
             .collect(java.util.stream.Collectors.toSet());
     for (TaskRun run : List.copyOf(runs.values())) {
-      if (!uids.contains(run.uid) && run.running()) {
+      if (!uids.contains(run.uid) && run.killable()) {
         LOG.info("Task {} no longer exists: killing it", run.taskId());
         kill(run, TaskEnding.KillCause.REQUESTED, DEFAULT_GRACE_SECONDS);
       }
@@ -409,9 +409,8 @@ public final class TaskManager implements StatusSender.Listener {
 
   /**
    * Provides a container task's image on the pull executor, reporting TASK_STARTING meanwhile, and
-   * launches it back on this thread once the image is there, unless the task was killed, deleted or
-   * replaced meanwhile. Nothing runs yet, so a kill has nothing to signal: the launch that follows
-   * the pull sees it and reports TASK_KILLED instead.
+   * launches it back on this thread once the image is there. A kill meanwhile ends the task at once
+   * ({@link #abandon}); the launch that follows the pull checks again what the API server holds.
    */
   private void provide(TaskRun run, Task task, Framework framework, TaskLaunch.Plan plan) {
     var container = task.getSpec().container();
@@ -428,11 +427,18 @@ public final class TaskManager implements StatusSender.Listener {
             null,
             now()));
     var said = new java.util.concurrent.atomic.AtomicReference<String>();
-    context
-        .containers()
-        .provide(run.namespace, container.image(), pullSecret, said::set)
-        .whenComplete(
-            (image, error) -> thread.execute(() -> provided(run, plan, image, error, said.get())));
+    var provisioning =
+        context.containers().provide(run.namespace, container.image(), pullSecret, said::set);
+    run.provisioning = provisioning;
+    provisioning.whenComplete(
+        (image, error) ->
+            thread.execute(
+                () -> {
+                  if (run.provisioning == provisioning) {
+                    run.provisioning = null;
+                    provided(run, plan, image, error, said.get());
+                  }
+                }));
   }
 
   private void provided(
@@ -529,6 +535,10 @@ public final class TaskManager implements StatusSender.Listener {
   // ---------------------------------------------------------------- kill and exit
 
   private void kill(TaskRun run, TaskEnding.KillCause cause, int graceSeconds) {
+    if (run.provisioning != null && !run.exited) {
+      abandon(run, cause);
+      return;
+    }
     if (run.killing != null || !run.running()) {
       return;
     }
@@ -568,6 +578,25 @@ public final class TaskManager implements StatusSender.Listener {
             },
             graceSeconds,
             TimeUnit.SECONDS);
+  }
+
+  /**
+   * Ends a task whose image is still being provided, at once rather than when the pull ends:
+   * nothing of it runs yet (Mesos' destroy of a provisioning container). The pull itself goes on
+   * while another task waits for the image, and is stopped otherwise (see {@link
+   * ImageStore#provide}).
+   */
+  private void abandon(TaskRun run, TaskEnding.KillCause cause) {
+    LOG.info("Task {} killed while its image was provided ({})", run.taskId(), cause);
+    run.provisioning.cancel(true);
+    run.provisioning = null;
+    run.exited = true;
+    if (cause == TaskEnding.KillCause.SUPERSEDED) {
+      // The API server holds a terminal state for it: nothing more to report.
+      retire(run);
+    } else {
+      append(run, TaskEnding.killedBeforeLaunch(now()));
+    }
   }
 
   private void watchExit(TaskRun run) {
@@ -709,7 +738,7 @@ public final class TaskManager implements StatusSender.Listener {
           if (run == null) {
             return;
           }
-          if (run.running()) {
+          if (run.killable()) {
             LOG.info("Task {} is {} in the API server: killing it here", run.taskId(), stored);
             kill(run, TaskEnding.KillCause.SUPERSEDED, 0);
           } else {

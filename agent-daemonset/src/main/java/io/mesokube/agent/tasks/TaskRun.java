@@ -29,6 +29,10 @@ final class TaskRun {
   HealthChecker health;
   TaskEnding.KillCause killing;
   ScheduledFuture<?> escalation;
+
+  /** The image being provided for it, until its container launches (or it ends first). */
+  java.util.concurrent.Future<?> provisioning;
+
   boolean exited;
 
   TaskRun(String namespace, String name, String uid, Path runDir, StatusUpdateStream stream) {
@@ -46,6 +50,11 @@ final class TaskRun {
   /** Whether its process may still run: launched and not seen to exit. */
   boolean running() {
     return process != null && !exited;
+  }
+
+  /** Whether a kill has something to end: it runs, or its image is being provided. */
+  boolean killable() {
+    return !exited && (process != null || provisioning != null);
   }
 
   /** The state its last update reported, or null before the first. */

@@ -304,6 +304,113 @@ class ImageStoreIT {
     assertThat(pulls()).as("pulled again after removal").isEqualTo(3);
   }
 
+  @Test
+  void aCachedPrivateImageIsServedOnlyToCredentialsItsRegistryAccepts() throws Exception {
+    try (TestRegistry owned =
+        TestRegistry.startWithAuth(
+            dir.resolve("owned"), "alice", "s3cret", java.util.Map.of("bob", "hunter2"))) {
+      TestImages.pushBusybox(owned, "alice", "s3cret", "private/busybox", "1", BUSYBOX);
+      String ref = owned.host() + "/private/busybox:1";
+      String alice = auth(owned, "alice", "s3cret");
+      String bob = auth(owned, "bob", "hunter2");
+      ImageStore store = store(dir, Long.MAX_VALUE);
+      Image image = store.provide(ref, alice, m -> {});
+
+      // Cached, yet a task without credentials, or with wrong ones, does not get it.
+      assertFails(store, ref, null, ImageException.Kind.UNAUTHORIZED, "refused the credentials");
+      assertFails(
+          store,
+          ref,
+          auth(owned, "alice", "wrong"),
+          ImageException.Kind.UNAUTHORIZED,
+          "refused the credentials");
+      // Other credentials the registry accepts: checked with one manifest request, not pulled.
+      List<String> progress = new ArrayList<>();
+      assertThat(store.provide(ref, bob, progress::add).rootfs()).isEqualTo(image.rootfs());
+      assertThat(progress)
+          .containsExactly(
+              "image " + ref + " is cached (the registry let these credentials read it)");
+      assertThat(pulls()).isOne();
+      try (var leftovers = Files.list(store.root().resolve("tmp"))) {
+        assertThat(leftovers).as("credentials files left behind").isEmpty();
+      }
+
+      // What the registry granted is remembered across a restart: served while it is down.
+      owned.stop();
+      ImageStore restarted = store(dir, Long.MAX_VALUE);
+      assertThat(restarted.provide(ref, alice, m -> {}).rootfs()).isEqualTo(image.rootfs());
+      assertThat(restarted.provide(ref, bob, m -> {}).rootfs()).isEqualTo(image.rootfs());
+      // Anyone else must wait for the registry to say yes.
+      assertFails(restarted, ref, null, ImageException.Kind.UNREACHABLE, "cannot be reached");
+      try (var records = Files.list(restarted.root().resolve("refs"))) {
+        String record = Files.readString(records.findFirst().orElseThrow());
+        assertThat(record).doesNotContain("s3cret", "hunter2", alice, bob);
+      }
+    }
+  }
+
+  @Test
+  void aPublicImageNeedsNoCheckWhateverCredentialsATaskBrings() throws Exception {
+    try (TestRegistry open = TestRegistry.start(dir.resolve("open"))) {
+      TestImages.pushBusybox(open, "tools/busybox", "1", BUSYBOX);
+      String ref = open.host() + "/tools/busybox:1";
+      ImageStore store = store(dir, Long.MAX_VALUE);
+      store.provide(ref, null, m -> {});
+      open.stop();
+      assertThat(store.provide(ref, auth(open, "someone", "anything"), m -> {})).isNotNull();
+    }
+  }
+
+  @Test
+  void aPullNobodyWaitsForAnyMoreIsStopped() throws Exception {
+    // A "registry" that accepts connections and never answers: skopeo waits on it.
+    // Closed in reverse: the socket first, so that the accepting thread ends.
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor();
+        var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> accepted = new CopyOnWriteArrayList<>();
+      threads.submit(
+          () -> {
+            while (!silent.isClosed()) {
+              accepted.add(silent.accept());
+            }
+            return null;
+          });
+      String ref = "127.0.0.1:" + silent.getLocalPort() + "/tools/slow:1";
+      ImageStore store = store(dir, Long.MAX_VALUE);
+      Future<Image> first = threads.submit(() -> store.provide(ref, null, m -> {}));
+      Future<Image> second = threads.submit(() -> store.provide(ref, null, m -> {}));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> skopeoFor(ref).isPresent());
+      ProcessHandle skopeo = skopeoFor(ref).orElseThrow();
+
+      first.cancel(true);
+      Thread.sleep(1000);
+      assertThat(skopeo.isAlive()).as("another task still waits for the pull").isTrue();
+      assertThat(second.isDone()).isFalse();
+
+      second.cancel(true);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !skopeo.isAlive());
+      // The store is free for the next pull.
+      assertThat(store.provide(registry.host() + "/tools/busybox:1.36", null, m -> {})).isNotNull();
+      for (var socket : accepted) {
+        socket.close();
+      }
+    }
+  }
+
+  private static java.util.Optional<ProcessHandle> skopeoFor(String ref) {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(
+            p ->
+                p.info().commandLine().orElse("").contains("skopeo")
+                    && p.info().commandLine().orElse("").contains(ref))
+        .findFirst();
+  }
+
   private static void assertFails(
       ImageStore store, String image, String auth, ImageException.Kind kind, String message) {
     List<String> progress = new CopyOnWriteArrayList<>();

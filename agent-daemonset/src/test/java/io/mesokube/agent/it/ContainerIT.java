@@ -241,6 +241,62 @@ class ContainerIT {
   }
 
   @Test
+  void aTaskKilledWhileItsImageIsPulledEndsAtOnceAndItsPullStops(TestCluster cluster)
+      throws Exception {
+    AgentIT.framework(cluster);
+    // A "registry" that accepts connections and never answers: the pull would wait out the
+    // agent's pull timeout (10 minutes). Closed in reverse: the socket first, so that the
+    // accepting thread ends.
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+      threads.submit(
+          () -> {
+            while (!silent.isClosed()) {
+              accepted.add(silent.accept());
+            }
+            return null;
+          });
+      String ref = "127.0.0.1:" + silent.getLocalPort() + "/tools/slow:1";
+      AgentIT.apply(cluster, container("slow-pull", ref, "echo never", ""));
+      AgentIT.awaitState(cluster, "slow-pull", TaskState.TASK_STARTING);
+      await().atMost(Duration.ofSeconds(20)).until(() -> skopeoFor(ref).isPresent());
+      ProcessHandle skopeo = skopeoFor(ref).orElseThrow();
+
+      long killedAt = System.nanoTime();
+      AgentIT.patch(cluster, "slow-pull", "{\"spec\":{\"kill\":true}}");
+      Task killed = AgentIT.awaitTerminal(cluster, "slow-pull");
+      assertThat(Duration.ofNanos(System.nanoTime() - killedAt))
+          .as("reported without waiting for the pull")
+          .isLessThan(Duration.ofSeconds(20));
+      assertThat(killed.getStatus().state()).isEqualTo(TaskState.TASK_KILLED);
+      assertThat(killed.getStatus().reason()).isEqualTo(Reasons.TASK_KILLED_DURING_LAUNCH);
+      assertThat(killed.getStatus().history())
+          .extracting(TaskStatusEntry::state)
+          .containsExactly(TaskState.TASK_STARTING, TaskState.TASK_KILLED);
+      // No other task waits for the image: its pull is stopped, not left to the timeout.
+      await().atMost(Duration.ofSeconds(10)).until(() -> !skopeo.isAlive());
+      for (var socket : accepted) {
+        socket.close();
+      }
+    }
+    AgentIT.apply(cluster, container("after-slow", image("tools/busybox:1.36"), "true", ""));
+    assertThat(AgentIT.awaitTerminal(cluster, "after-slow").getStatus().state())
+        .isEqualTo(TaskState.TASK_FINISHED);
+  }
+
+  /** The agent's skopeo pulling {@code ref}. */
+  private static java.util.Optional<ProcessHandle> skopeoFor(String ref) {
+    return ProcessHandle.allProcesses()
+        .filter(
+            p -> {
+              String line = p.info().commandLine().orElse("");
+              return line.contains("skopeo") && line.contains(ref);
+            })
+        .findFirst();
+  }
+
+  @Test
   void aCommandHealthCheckRunsInsideTheContainer(TestCluster cluster) {
     AgentIT.framework(cluster);
     // /mnt/mesos/sandbox exists only inside the container: a check run on the host would fail.

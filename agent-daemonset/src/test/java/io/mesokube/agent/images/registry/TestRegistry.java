@@ -52,10 +52,25 @@ public final class TestRegistry implements AutoCloseable {
 
   /** Starts a registry that accepts only {@code user} with {@code password} (HTTP basic auth). */
   public static TestRegistry startWithAuth(Path workDir, String user, String password) {
+    return startWithAuth(workDir, user, password, java.util.Map.of());
+  }
+
+  /**
+   * Starts a registry that accepts {@code user} with {@code password} (the one it pushes with) and
+   * the {@code others}, user to password.
+   */
+  public static TestRegistry startWithAuth(
+      Path workDir, String user, String password, java.util.Map<String, String> others) {
     Path htpasswd = workDir.resolve("htpasswd");
     try {
       Files.createDirectories(workDir);
-      Files.writeString(htpasswd, Commands.run("htpasswd", "-Bbn", user, password));
+      var lines = new StringBuilder(Commands.run("htpasswd", "-Bbn", user, password).strip());
+      for (var other : others.entrySet()) {
+        lines
+            .append('\n')
+            .append(Commands.run("htpasswd", "-Bbn", other.getKey(), other.getValue()).strip());
+      }
+      Files.writeString(htpasswd, lines.append('\n').toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + htpasswd, e);
     }
