@@ -15,17 +15,9 @@ public class LeaderElectionProducer {
   @ApplicationScoped
   LeaderElectionConfiguration leaderElection(MesokubeConfig config, Leadership leadership) {
     MesokubeConfig.Leader leader = config.leader();
-    String identity =
-        leader
-            .identity()
-            .orElseGet(
-                () ->
-                    System.getenv().getOrDefault("HOSTNAME", "operator")
-                        + "-"
-                        + ProcessHandle.current().pid());
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leader.leaseName())
         .withLeaseNamespace(leader.leaseNamespace())
-        .withIdentity(identity)
+        .withIdentity(leadership.identity())
         .withLeaseDuration(leader.leaseDuration())
         .withRenewDeadline(leader.renewDeadline())
         .withRetryPeriod(leader.retryPeriod())

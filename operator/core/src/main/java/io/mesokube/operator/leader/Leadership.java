@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mesokube.operator.config.MesokubeConfig;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,24 +25,62 @@ public class Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
   private final KubernetesClient client;
-  private final MesokubeConfig config;
+  private final String leaseNamespace;
+  private final String leaseName;
+  private final String identity;
+  private final Runnable exit;
   private final CompletableFuture<Long> epoch = new CompletableFuture<>();
   private volatile Instant leadingSince;
 
+  @Inject
   Leadership(KubernetesClient client, MesokubeConfig config) {
+    this(
+        client,
+        config.leader().leaseNamespace(),
+        config.leader().leaseName(),
+        config
+            .leader()
+            .identity()
+            .orElseGet(
+                () ->
+                    System.getenv().getOrDefault("HOSTNAME", "operator")
+                        + "-"
+                        + ProcessHandle.current().pid()),
+        () -> Quarkus.asyncExit(1));
+  }
+
+  /** For tests: {@code exit} stands for the process's exit. */
+  Leadership(
+      KubernetesClient client,
+      String leaseNamespace,
+      String leaseName,
+      String identity,
+      Runnable exit) {
     this.client = client;
-    this.config = config;
+    this.leaseNamespace = leaseNamespace;
+    this.leaseName = leaseName;
+    this.identity = identity;
+    this.exit = exit;
+  }
+
+  /** This replica's name in the Lease's {@code holderIdentity}. */
+  public String identity() {
+    return identity;
   }
 
   /** Called by leader election once this replica holds the Lease. */
   void startedLeading() {
-    Lease lease =
-        client
-            .leases()
-            .inNamespace(config.leader().leaseNamespace())
-            .withName(config.leader().leaseName())
-            .get();
-    Integer transitions = lease == null ? null : lease.getSpec().getLeaseTransitions();
+    Lease lease = client.leases().inNamespace(leaseNamespace).withName(leaseName).get();
+    String holder = lease == null ? null : lease.getSpec().getHolderIdentity();
+    if (!identity.equals(holder)) {
+      // Taken by another replica between our write and this read (seen after an etcd outage,
+      // when every replica found the Lease expired at once). Leading on would stamp offers with
+      // the other replica's epoch, so that neither leader's offers could be told stale.
+      LOG.error("The leader Lease names {} right after this replica took it; exiting", holder);
+      exit.run();
+      return;
+    }
+    Integer transitions = lease.getSpec().getLeaseTransitions();
     long value = transitions == null ? 0 : transitions;
     LOG.info("Leading with epoch {}", value);
     leadingSince = Instant.now();
@@ -56,7 +95,7 @@ public class Leadership {
    */
   void stoppedLeading() {
     LOG.error("Lost the leader Lease; exiting so that only the new leader allocates");
-    Quarkus.asyncExit(1);
+    exit.run();
   }
 
   /** Whether this replica leads. */
