@@ -147,6 +147,9 @@ public final class ImageStore {
   private final Counter cacheHits;
   private final AtomicLong cacheBytes = new AtomicLong();
 
+  /** Bytes of each root filesystem, by its directory name. */
+  private final Map<String, Long> rootfsBytes = new ConcurrentHashMap<>();
+
   /** A store in {@code root} (created), e.g. {@code <state dir>/images}. */
   public ImageStore(Path root, Settings settings, MeterRegistry meters, Clock clock)
       throws IOException {
@@ -218,6 +221,11 @@ public final class ImageStore {
           LOG.warn("Forgetting unreadable image record {}: {}", file, e.getMessage());
           Files.deleteIfExists(file);
         }
+      }
+    }
+    try (Stream<Path> unpacked = Files.list(rootfsDir)) {
+      for (Path dir : unpacked.toList()) {
+        rootfsBytes.put(dir.getFileName().toString(), size(dir));
       }
     }
     measure();
@@ -457,6 +465,7 @@ public final class ImageStore {
                 .anyMatch(c -> c.image().manifestDigest().equals(image.manifestDigest()));
         if (!shared) {
           FileTrees.delete(image.rootfs());
+          rootfsBytes.remove(image.rootfs().getFileName().toString());
         }
         removed = true;
         LOG.info(
@@ -658,8 +667,10 @@ public final class ImageStore {
         Files.createFile(f);
       }
     }
+    long bytes = size(partial);
     // Whole or not at all: a crash mid-unpack leaves only tmp, cleaned at the next start.
     Files.move(partial, rootfs, StandardCopyOption.ATOMIC_MOVE);
+    rootfsBytes.put(rootfs.getFileName().toString(), bytes);
   }
 
   private Path rootfs(String manifestDigest) {
@@ -676,25 +687,37 @@ public final class ImageStore {
     }
   }
 
+  /**
+   * The cache's size: the layout's blobs, walked (a few files per image), plus each root filesystem
+   * as measured once, when it was unpacked or found at start. Root filesystems are never written to
+   * (tasks write to their own overlay), so walking their many files again would only cost I/O.
+   */
   private long measure() throws IOException {
-    AtomicLong total = new AtomicLong();
-    for (Path dir : List.of(layout.dir(), rootfsDir)) {
-      if (!Files.isDirectory(dir)) {
-        continue;
-      }
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (attrs.isRegularFile()) {
-                total.addAndGet(attrs.size());
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
+    long total = size(layout.dir());
+    for (long bytes : rootfsBytes.values()) {
+      total += bytes;
     }
-    cacheBytes.set(total.get());
+    cacheBytes.set(total);
+    return total;
+  }
+
+  /** Bytes of the regular files under {@code dir}, or 0 if it does not exist. */
+  private static long size(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    AtomicLong total = new AtomicLong();
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              total.addAndGet(attrs.size());
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
     return total.get();
   }
 

@@ -297,8 +297,13 @@ class ImageStoreIT {
     assertThat(second.rootfs()).as("not in use: removed").doesNotExist();
     assertThat(busybox.rootfs()).as("in use: kept").isDirectory();
     assertThat(store.cached()).containsOnlyKeys(registry.host() + "/tools/busybox:1.36");
-    assertThat(size).isPositive();
+    assertThat(size).isPositive().isEqualTo(walk(store.root()));
     assertThat(meters.get("mesokube.agent.image.cache.bytes").gauge().value()).isEqualTo(size);
+    // A restarted store measures what it finds.
+    var fresh = new SimpleMeterRegistry();
+    new ImageStore(
+        dir.resolve("images"), settings(Set.of("127.0.0.0/8"), Long.MAX_VALUE), fresh, clock);
+    assertThat(fresh.get("mesokube.agent.image.cache.bytes").gauge().value()).isEqualTo(size);
 
     store.provide(registry.host() + "/tools/other:1", null, m -> {});
     assertThat(pulls()).as("pulled again after removal").isEqualTo(3);
@@ -399,6 +404,22 @@ class ImageStoreIT {
         socket.close();
       }
     }
+  }
+
+  /** Bytes of the regular files of the layout and the root filesystems, walked now. */
+  private static long walk(Path root) throws java.io.IOException {
+    long total = 0;
+    for (String dir : List.of("layout", "rootfs")) {
+      try (var files = Files.walk(root.resolve(dir))) {
+        for (Path file :
+            files
+                .filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .toList()) {
+          total += Files.size(file);
+        }
+      }
+    }
+    return total;
   }
 
   private static java.util.Optional<ProcessHandle> skopeoFor(String ref) {
