@@ -174,6 +174,13 @@ public interface AgentConfig {
     Duration pullTimeout();
 
     /**
+     * How often a pull tells its tasks how far it got (a {@code TASK_STARTING} update with the
+     * bytes received), so that a long pull shows it advances.
+     */
+    @WithDefault("10s")
+    Duration pullProgressInterval();
+
+    /**
      * Size of the image cache (pulled layers and unpacked root filesystems) that housekeeping keeps
      * to, removing least recently used images no task runs.
      */

@@ -1,6 +1,5 @@
 package io.mesokube.agent.containers;
 
-import io.mesokube.agent.images.Image;
 import io.mesokube.agent.images.ImageException;
 import io.mesokube.agent.images.ImageStore;
 import java.util.concurrent.CompletableFuture;
@@ -73,12 +72,13 @@ public final class Containers {
 
   /**
    * Provides {@code image} on the pull executor, with the credentials of {@code pullSecret} (in
-   * {@code namespace}) if one is named. Cancelling the future (the task was killed) stops waiting
-   * for the image, and stops its pull if no other task waits for it.
+   * {@code namespace}) if one is named; {@code progress} is told how a pull advances (see {@link
+   * ImageStore#provide}). Cancelling the future (the task was killed) stops waiting for the image,
+   * and stops its pull if no other task waits for it.
    */
-  public CompletableFuture<Image> provide(
+  public CompletableFuture<ImageStore.Provided> provide(
       String namespace, String image, String pullSecret, Consumer<String> progress) {
-    var result = new CompletableFuture<Image>();
+    var result = new CompletableFuture<ImageStore.Provided>();
     Future<?> work =
         pulls.submit(
             () -> {

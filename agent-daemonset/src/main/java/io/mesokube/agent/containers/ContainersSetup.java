@@ -47,7 +47,8 @@ public final class ContainersSetup {
                 config.pullTimeout(),
                 config.cacheSize().asLongValue(),
                 skopeo,
-                umoci),
+                umoci,
+                config.pullProgressInterval()),
             meters,
             clock);
     LOG.info("Container images run through {}", runtime.runtime());

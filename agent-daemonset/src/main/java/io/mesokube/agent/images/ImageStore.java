@@ -67,6 +67,7 @@ public final class ImageStore {
    * @param maxBytes the cache size that {@link #collect} keeps to (layout plus root filesystems)
    * @param skopeo the skopeo program
    * @param umoci the umoci program
+   * @param progressInterval how often a pull says how far it got
    */
   public record Settings(
       String defaultRegistry,
@@ -74,7 +75,8 @@ public final class ImageStore {
       Duration pullTimeout,
       long maxBytes,
       String skopeo,
-      String umoci) {
+      String umoci,
+      Duration progressInterval) {
     public Settings {
       insecureRegistries = Set.copyOf(insecureRegistries);
       insecureRegistries.stream().filter(e -> e.contains("/")).forEach(Cidr::parse);
@@ -120,16 +122,24 @@ public final class ImageStore {
     }
   }
 
+  /** An image ready for a task, and how it came: pulled, cached, shared, in words. */
+  public record Provided(Image image, String summary) {}
+
   /**
    * One pull, shared by the tasks that wait for it with the same credentials. It runs on its own
    * thread, so that a waiter that gives up (its task was killed) leaves it to the others; the last
-   * one to give up stops it.
+   * one to give up stops it. Its progress goes to every waiter.
    */
   private static final class Flight {
-    final CompletableFuture<Image> result = new CompletableFuture<>();
+    final CompletableFuture<Provided> result = new CompletableFuture<>();
+    final List<Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     int waiters; // guarded by the pulling map's compute
     boolean abandoned;
     Thread puller;
+
+    void say(String message) {
+      listeners.forEach(l -> l.accept(message));
+    }
   }
 
   private final Path root;
@@ -145,6 +155,7 @@ public final class ImageStore {
   private final Map<String, Flight> pulling = new ConcurrentHashMap<>();
   private final MeterRegistry meters;
   private final Counter cacheHits;
+  private final Counter pulledBytes;
   private final AtomicLong cacheBytes = new AtomicLong();
 
   /** Bytes of each root filesystem, by its directory name. */
@@ -176,6 +187,11 @@ public final class ImageStore {
     this.cacheHits =
         Counter.builder("mesokube.agent.image.cache.hits")
             .description("Image requests served from the agent's cache, without a pull")
+            .register(meters);
+    this.pulledBytes =
+        Counter.builder("mesokube.agent.image.pulled.bytes")
+            .description("Bytes of image blobs received from registries")
+            .baseUnit("bytes")
             .register(meters);
     Gauge.builder("mesokube.agent.image.cache.bytes", cacheBytes, AtomicLong::get)
         .description("Bytes of the image cache (layout and root filesystems), as last measured")
@@ -299,11 +315,13 @@ public final class ImageStore {
    *
    * @param authJson a Docker config JSON ({@code {"auths": {...}}}, the content of a {@code
    *     kubernetes.io/dockerconfigjson} Secret) with the registry's credentials, or null
-   * @param progress told what happens, in words for a task's status message
+   * @param progress told, in words for a task's status message, when a pull starts and then every
+   *     {@link Settings#progressInterval} how far it got; not told when the image is ready (that is
+   *     the summary)
    * @throws InterruptedException if the calling thread is interrupted while it waits: it no longer
    *     waits, and a pull nobody waits for any more is stopped
    */
-  public Image provide(String image, String authJson, Consumer<String> progress)
+  public Provided provide(String image, String authJson, Consumer<String> progress)
       throws ImageException, InterruptedException {
     ImageReference ref;
     try {
@@ -321,12 +339,13 @@ public final class ImageStore {
         if (granted != null) {
           remember(granted);
         }
-        progress.accept("image " + ref + " is cached (the registry let these credentials read it)");
-      } else {
-        progress.accept("image " + ref + " is cached");
+        cacheHits.increment();
+        return new Provided(
+            cached.image(),
+            "image " + ref + " is cached (the registry let these credentials read it)");
       }
       cacheHits.increment();
-      return cached.image();
+      return new Provided(cached.image(), "image " + ref + " is cached");
     }
     // Pulls are shared by tasks with the same credentials only: another task's wrong or missing
     // credentials must not fail this one.
@@ -342,6 +361,7 @@ public final class ImageStore {
                 joined[0] = true;
               }
               f.waiters++;
+              f.listeners.add(progress);
               return f;
             });
     if (!joined[0]) {
@@ -349,13 +369,13 @@ public final class ImageStore {
       mine.puller =
           Thread.ofVirtual()
               .name("image-pull-" + key)
-              .start(() -> pull(mine, id, ref, authJson, grant, progress));
+              .start(() -> pull(mine, id, ref, authJson, grant));
     }
     try {
-      Image provided = flight.result.get();
+      Provided provided = flight.result.get();
       if (joined[0]) {
         cacheHits.increment();
-        progress.accept("image " + ref + " was pulled for another task");
+        return new Provided(provided.image(), "image " + ref + " was pulled for another task");
       }
       return provided;
     } catch (java.util.concurrent.ExecutionException e) {
@@ -367,7 +387,11 @@ public final class ImageStore {
       pulling.computeIfPresent(
           id,
           (k, f) -> {
-            if (f != flight || --f.waiters > 0) {
+            if (f != flight) {
+              return f;
+            }
+            f.listeners.remove(progress);
+            if (--f.waiters > 0) {
               return f;
             }
             LOG.info("Stopping the pull of {}: no task waits for it any more", ref);
@@ -380,22 +404,17 @@ public final class ImageStore {
   }
 
   /** Runs {@code flight}'s pull on its own thread. */
-  private void pull(
-      Flight flight,
-      String id,
-      ImageReference ref,
-      String authJson,
-      String grant,
-      Consumer<String> progress) {
+  private void pull(Flight flight, String id, ImageReference ref, String authJson, String grant) {
     try {
-      Image provided = fetch(ref, authJson, progress);
+      Provided fetched = fetch(ref, authJson, flight::say);
+      Image provided = fetched.image();
       Cached cached = new Cached(provided, clock.instant(), Set.of(grant));
       ready.merge(
           ref.key(),
           cached,
           (old, mine) -> new Cached(provided, clock.instant(), union(old.grants(), mine.grants())));
       remember(ready.get(ref.key()));
-      flight.result.complete(provided);
+      flight.result.complete(fetched);
     } catch (ImageException | RuntimeException e) {
       flight.result.completeExceptionally(e);
     } finally {
@@ -502,7 +521,7 @@ public final class ImageStore {
 
   // ---------------------------------------------------------------- pull and unpack
 
-  private Image fetch(ImageReference ref, String authJson, Consumer<String> progress)
+  private Provided fetch(ImageReference ref, String authJson, Consumer<String> progress)
       throws ImageException {
     writes.lock();
     try {
@@ -514,15 +533,18 @@ public final class ImageStore {
       }
       if (known.isPresent() && Files.isDirectory(rootfs(known.get().digest()))) {
         cacheHits.increment();
-        return new Image(
-            ref, known.get().digest(), rootfs(known.get().digest()), known.get().config());
+        return new Provided(
+            new Image(
+                ref, known.get().digest(), rootfs(known.get().digest()), known.get().config()),
+            "image " + ref + " is cached");
       }
       Timer.Sample sample = Timer.start(meters);
       String outcome = "failed";
       try {
         progress.accept("pulling image " + ref);
         Instant started = clock.instant();
-        OciLayout.Manifest manifest = known.isPresent() ? known.get() : pull(ref, authJson);
+        OciLayout.Manifest manifest =
+            known.isPresent() ? known.get() : pull(ref, authJson, progress, started);
         long bytes = manifest.layers().stream().mapToLong(OciLayout.Layer::size).sum();
         Path rootfs = rootfs(manifest.digest());
         if (!Files.isDirectory(rootfs)) {
@@ -541,12 +563,12 @@ public final class ImageStore {
           }
         }
         Duration took = Duration.between(started, clock.instant());
-        progress.accept(
-            "pulled image %s (%d layers, %.1f MB) in %.1f s"
-                .formatted(ref, manifest.layers().size(), bytes / 1e6, took.toMillis() / 1000.0));
         outcome = "ok";
         cacheBytes.set(measure());
-        return new Image(ref, manifest.digest(), rootfs, manifest.config());
+        return new Provided(
+            new Image(ref, manifest.digest(), rootfs, manifest.config()),
+            "pulled image %s (%d layers, %.1f MB) in %.1f s"
+                .formatted(ref, manifest.layers().size(), bytes / 1e6, took.toMillis() / 1000.0));
       } catch (ImageException e) {
         outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
         throw e;
@@ -567,14 +589,53 @@ public final class ImageStore {
     }
   }
 
-  private OciLayout.Manifest pull(ImageReference ref, String authJson)
+  /**
+   * Pulls {@code ref} into the layout, telling {@code progress} every {@link
+   * Settings#progressInterval} how many bytes arrived: the blobs skopeo finished, and the ones it
+   * is writing ({@code oci-put-blob*} files in the layout's root, renamed into {@code blobs} when
+   * complete). Pulls run one at a time, so whatever is new in the layout is this pull's.
+   */
+  private OciLayout.Manifest pull(
+      ImageReference ref, String authJson, Consumer<String> progress, Instant started)
       throws IOException, InterruptedException, ImageException {
-    skopeo(
-        ref,
-        authJson,
-        List.of("copy", "--retry-times", "2"),
-        "--src-",
-        "oci:" + layout.dir() + ":" + ref.key());
+    Set<Path> before = blobs();
+    Thread ticker =
+        Thread.ofVirtual()
+            .name("image-progress-" + ref.key())
+            .start(
+                () -> {
+                  try {
+                    while (true) {
+                      Thread.sleep(settings.progressInterval());
+                      progress.accept(
+                          "pulling image %s: %.1f MB received in %d s"
+                              .formatted(
+                                  ref,
+                                  received(before) / 1e6,
+                                  Duration.between(started, clock.instant()).toSeconds()));
+                    }
+                  } catch (InterruptedException e) {
+                    // The pull ended.
+                  } catch (IOException | RuntimeException e) {
+                    LOG.debug("No more progress of the pull of {}: {}", ref, e.toString());
+                  }
+                });
+    try {
+      skopeo(
+          ref,
+          authJson,
+          List.of("copy", "--retry-times", "2"),
+          "--src-",
+          "oci:" + layout.dir() + ":" + ref.key());
+    } finally {
+      ticker.interrupt();
+      ticker.join();
+      try {
+        pulledBytes.increment(received(before));
+      } catch (IOException e) {
+        LOG.debug("Cannot count the bytes pulled for {}: {}", ref, e.toString());
+      }
+    }
     return layout
         .manifest(ref.key())
         .orElseThrow(
@@ -629,6 +690,44 @@ public final class ImageStore {
       if (auth != null) {
         Files.deleteIfExists(auth);
       }
+    }
+  }
+
+  /** The layout's complete blobs. */
+  private Set<Path> blobs() throws IOException {
+    Path dir = layout.dir().resolve("blobs/sha256");
+    if (!Files.isDirectory(dir)) {
+      return Set.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  /** Bytes in the layout that were not there {@code before}: new blobs, and blobs being written. */
+  private long received(Set<Path> before) throws IOException {
+    long total = 0;
+    for (Path blob : blobs()) {
+      if (!before.contains(blob)) {
+        total += sizeIfThere(blob);
+      }
+    }
+    try (Stream<Path> files = Files.list(layout.dir())) {
+      for (Path file : files.toList()) {
+        if (file.getFileName().toString().startsWith("oci-put-blob")) {
+          total += sizeIfThere(file);
+        }
+      }
+    }
+    return total;
+  }
+
+  /** A file's size, or 0 if it went meanwhile (renamed or removed by skopeo). */
+  private static long sizeIfThere(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
     }
   }
 

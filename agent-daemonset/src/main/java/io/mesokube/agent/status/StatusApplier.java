@@ -56,18 +56,24 @@ public final class StatusApplier {
       return new Outcome.AlreadyApplied();
     }
     boolean healthOnly = false;
+    boolean messageOnly = false;
     if (stored == update.state()) {
-      if (!isHealthChange(update, current)) {
+      if (isHealthChange(update, current)) {
+        healthOnly = true;
+      } else if (isNews(update, current)) {
+        // Progress within a state (a pull says how far it got while the task is STARTING): the
+        // message changes, the history keeps one entry per state.
+        messageOnly = true;
+      } else {
         // The state is stored already (say, a RUNNING re-sent after a reconciliation): the
         // history never repeats a state for one update.
         return new Outcome.AlreadyApplied();
       }
-      healthOnly = true;
     } else if (stored != null && !stored.canTransitionTo(update.state())) {
       return new Outcome.Superseded(stored);
     }
     List<TaskStatusEntry> nextHistory = new ArrayList<>(history);
-    if (!healthOnly) {
+    if (!healthOnly && !messageOnly) {
       nextHistory.add(new TaskStatusEntry(update.state(), update.reason(), update.message(), time));
       while (nextHistory.size() > HISTORY) {
         nextHistory.remove(0);
@@ -84,7 +90,7 @@ public final class StatusApplier {
         new TaskStatus(
             generation,
             update.state(),
-            healthOnly && current != null ? current.reason() : update.reason(),
+            (healthOnly || messageOnly) && current != null ? current.reason() : update.reason(),
             healthOnly && current != null ? current.message() : update.message(),
             update.exitCode() != null
                 ? update.exitCode()
@@ -122,6 +128,18 @@ public final class StatusApplier {
   private static boolean isHealthChange(StatusUpdate update, TaskStatus current) {
     return update.healthy() != null
         && (current == null || !Objects.equals(current.healthy(), update.healthy()));
+  }
+
+  /**
+   * Whether {@code update} says something new in the stored state: a message, neither an end nor a
+   * health check's result (whose repeats change nothing).
+   */
+  private static boolean isNews(StatusUpdate update, TaskStatus current) {
+    return current != null
+        && update.healthy() == null
+        && !update.state().isTerminal()
+        && update.message() != null
+        && !update.message().equals(current.message());
   }
 
   private static List<Condition> conditions(TaskStatus current, Boolean healthy, StatusUpdate u) {

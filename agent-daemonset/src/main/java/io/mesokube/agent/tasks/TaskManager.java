@@ -8,6 +8,7 @@ import io.mesokube.agent.health.HealthCheckers;
 import io.mesokube.agent.health.TaskEnvironment;
 import io.mesokube.agent.images.Image;
 import io.mesokube.agent.images.ImageException;
+import io.mesokube.agent.images.ImageStore;
 import io.mesokube.agent.launcher.ExitStatus;
 import io.mesokube.agent.launcher.Recovery;
 import io.mesokube.agent.status.StatusSender;
@@ -426,23 +427,34 @@ public final class TaskManager implements StatusSender.Listener {
             null,
             null,
             now()));
-    var said = new java.util.concurrent.atomic.AtomicReference<String>();
-    var provisioning =
-        context.containers().provide(run.namespace, container.image(), pullSecret, said::set);
-    run.provisioning = provisioning;
-    provisioning.whenComplete(
+    // A pull's progress, as TASK_STARTING updates, while the task still waits for it (run on this
+    // thread, so after provide() has set run.provisioning).
+    java.util.function.Consumer<String> progress =
+        message ->
+            thread.execute(
+                () -> {
+                  if (run.provisioning != null && !run.exited) {
+                    append(
+                        run,
+                        StatusUpdate.of(TaskState.TASK_STARTING, null, message, null, null, now()));
+                  }
+                });
+    var provided =
+        context.containers().provide(run.namespace, container.image(), pullSecret, progress);
+    run.provisioning = provided;
+    provided.whenComplete(
         (image, error) ->
             thread.execute(
                 () -> {
-                  if (run.provisioning == provisioning) {
+                  if (run.provisioning == provided) {
                     run.provisioning = null;
-                    provided(run, plan, image, error, said.get());
+                    provided(run, plan, image, error);
                   }
                 }));
   }
 
   private void provided(
-      TaskRun run, TaskLaunch.Plan plan, Image image, Throwable error, String progress) {
+      TaskRun run, TaskLaunch.Plan plan, ImageStore.Provided image, Throwable error) {
     if (run.exited) {
       // Decided meanwhile: the API server holds a terminal state for it (superseded).
       return;
@@ -486,7 +498,7 @@ public final class TaskManager implements StatusSender.Listener {
     }
     Framework framework = caches.framework().apply(run.namespace, task.getSpec().framework());
     try {
-      launch(run, task, framework, plan, image, progress, now);
+      launch(run, task, framework, plan, image.image(), image.summary(), now);
     } catch (TaskLaunch.Refused e) {
       LOG.warn("Task {} not launched: {}", run.taskId(), e.getMessage());
       run.exited = true;

@@ -69,11 +69,12 @@ class ContainerRunIT {
                 Duration.ofSeconds(60),
                 Long.MAX_VALUE,
                 "skopeo",
-                "umoci"),
+                "umoci",
+                Duration.ofSeconds(10)),
             new SimpleMeterRegistry(),
             Clock.systemUTC());
-    busybox = store.provide(registry.host() + "/tools/busybox:1", null, m -> {});
-    withDefaults = store.provide(registry.host() + "/tools/defaults:1", null, m -> {});
+    busybox = store.provide(registry.host() + "/tools/busybox:1", null, m -> {}).image();
+    withDefaults = store.provide(registry.host() + "/tools/defaults:1", null, m -> {}).image();
   }
 
   @AfterAll

@@ -38,7 +38,8 @@ class CidrTest {
             Duration.ofSeconds(1),
             1,
             "skopeo",
-            "umoci");
+            "umoci",
+            Duration.ofSeconds(10));
     assertThat(settings.insecure("127.0.0.1:5000")).isTrue();
     assertThat(settings.insecure("registry.local:5000")).isTrue();
     assertThat(settings.insecure("registry.local:5001")).isFalse();
@@ -49,7 +50,13 @@ class CidrTest {
     assertThatThrownBy(
             () ->
                 new ImageStore.Settings(
-                    "docker.io", Set.of("10.0.0.0/99"), Duration.ofSeconds(1), 1, "a", "b"))
+                    "docker.io",
+                    Set.of("10.0.0.0/99"),
+                    Duration.ofSeconds(1),
+                    1,
+                    "a",
+                    "b",
+                    Duration.ofSeconds(10)))
         .hasMessageContaining("invalid CIDR block '10.0.0.0/99'");
   }
 }

@@ -7,6 +7,7 @@ import io.mesokube.agent.images.registry.ImageConfig;
 import io.mesokube.agent.images.registry.TarEntrySpec;
 import io.mesokube.agent.images.registry.TestImages;
 import io.mesokube.agent.images.registry.TestRegistry;
+import io.mesokube.agent.images.registry.ThrottledProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ class ImageStoreIT {
   private static String digest;
 
   @TempDir Path dir;
+  private static final Duration PROGRESS = Duration.ofMillis(500);
+
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   /** How far the store's clock is ahead of the system's. */
@@ -90,7 +93,9 @@ class ImageStoreIT {
   void pullsUnpacksAndThenServesFromTheCache() throws Exception {
     ImageStore store = store(dir, Long.MAX_VALUE);
     List<String> progress = new ArrayList<>();
-    Image image = store.provide(registry.host() + "/tools/busybox:1.36", null, progress::add);
+    ImageStore.Provided provided =
+        store.provide(registry.host() + "/tools/busybox:1.36", null, progress::add);
+    Image image = provided.image();
 
     assertThat(image.manifestDigest()).isEqualTo(digest);
     assertThat(image.config().entrypoint()).containsExactly("/bin/sh", "-c");
@@ -99,17 +104,21 @@ class ImageStoreIT {
     assertThat(image.config().workingDir()).isEqualTo("/srv");
     assertThat(image.config().user()).isEqualTo("65534");
     assertThat(image.rootfs().resolve("bin/busybox")).isRegularFile().isExecutable();
-    assertThat(progress.getFirst())
-        .isEqualTo("pulling image " + registry.host() + "/tools/busybox:1.36");
-    assertThat(progress.getLast()).matches("pulled image .* \\(1 layers, .* MB\\) in .* s");
+    assertThat(progress)
+        .containsExactly("pulling image " + registry.host() + "/tools/busybox:1.36");
+    assertThat(provided.summary()).matches("pulled image .* \\(1 layers, .* MB\\) in .* s");
 
-    Image again = store.provide(registry.host() + "/tools/busybox:1.36", null, progress::add);
-    assertThat(again.rootfs()).isEqualTo(image.rootfs());
+    ImageStore.Provided again =
+        store.provide(registry.host() + "/tools/busybox:1.36", null, progress::add);
+    assertThat(again.image().rootfs()).isEqualTo(image.rootfs());
+    assertThat(again.summary())
+        .isEqualTo("image " + registry.host() + "/tools/busybox:1.36 is cached");
     assertThat(pulls()).isOne();
     assertThat(meters.counter("mesokube.agent.image.cache.hits").count()).isOne();
 
     // By digest: the same manifest, so the same root filesystem, without a second unpack.
-    Image pinned = store.provide(registry.host() + "/tools/busybox@" + digest, null, progress::add);
+    Image pinned =
+        store.provide(registry.host() + "/tools/busybox@" + digest, null, progress::add).image();
     assertThat(pinned.rootfs()).isEqualTo(image.rootfs());
   }
 
@@ -125,7 +134,7 @@ class ImageStoreIT {
             threads.submit(
                 () -> {
                   start.await();
-                  return store.provide(ref, null, m -> {});
+                  return store.provide(ref, null, m -> {}).image();
                 }));
       }
       start.countDown();
@@ -140,15 +149,16 @@ class ImageStoreIT {
   @Test
   void aRestartedAgentFindsItsImagesWithoutTheRegistry() throws Exception {
     String ref = registry.host() + "/tools/busybox:1.36";
-    Image first = store(dir, Long.MAX_VALUE).provide(ref, null, m -> {});
+    Image first = store(dir, Long.MAX_VALUE).provide(ref, null, m -> {}).image();
     try (TestRegistry gone = TestRegistry.start(dir.resolve("gone"))) {
       TestImages.pushBusybox(gone, "tools/busybox", "1", BUSYBOX);
       String goneRef = gone.host() + "/tools/busybox:1";
       store(dir, Long.MAX_VALUE).provide(goneRef, null, m -> {});
       gone.stop();
       ImageStore restarted = store(dir, Long.MAX_VALUE);
-      assertThat(restarted.provide(goneRef, null, m -> {}).manifestDigest()).isEqualTo(digest);
-      assertThat(restarted.provide(ref, null, m -> {}).rootfs()).isEqualTo(first.rootfs());
+      assertThat(restarted.provide(goneRef, null, m -> {}).image().manifestDigest())
+          .isEqualTo(digest);
+      assertThat(restarted.provide(ref, null, m -> {}).image().rootfs()).isEqualTo(first.rootfs());
     }
     // What an earlier run pulled is known, so it can be collected too.
     ImageStore again = store(dir, 1);
@@ -200,6 +210,7 @@ class ImageStoreIT {
     assertThat(
             store
                 .provide(privateRef, auth(authRegistry, "alice", "s3cret"), m -> {})
+                .image()
                 .manifestDigest())
         .isEqualTo(digest);
     try (var leftovers = Files.list(store.root().resolve("tmp"))) {
@@ -273,7 +284,9 @@ class ImageStoreIT {
             TarEntrySpec.symlink("link", "/etc"),
             TarEntrySpec.file("link/passwd", "owned\n")));
     Image image =
-        store(dir, Long.MAX_VALUE).provide(registry.host() + "/evil/through-link:1", null, m -> {});
+        store(dir, Long.MAX_VALUE)
+            .provide(registry.host() + "/evil/through-link:1", null, m -> {})
+            .image();
     assertThat(Files.readAllBytes(Path.of("/etc/passwd"))).isEqualTo(hostPasswd);
     assertThat(image.rootfs().resolve("etc/passwd")).hasContent("owned");
   }
@@ -283,8 +296,8 @@ class ImageStoreIT {
     String other =
         TestImages.pushBusybox(registry, "tools/other", "1", BUSYBOX.withCmd("echo other"));
     ImageStore store = store(dir, 1);
-    Image busybox = store.provide(registry.host() + "/tools/busybox:1.36", null, m -> {});
-    Image second = store.provide(registry.host() + "/tools/other:1", null, m -> {});
+    Image busybox = store.provide(registry.host() + "/tools/busybox:1.36", null, m -> {}).image();
+    Image second = store.provide(registry.host() + "/tools/other:1", null, m -> {}).image();
     assertThat(second.manifestDigest()).isEqualTo(other);
 
     store.collect(Set.of(busybox.manifestDigest()));
@@ -319,7 +332,7 @@ class ImageStoreIT {
       String alice = auth(owned, "alice", "s3cret");
       String bob = auth(owned, "bob", "hunter2");
       ImageStore store = store(dir, Long.MAX_VALUE);
-      Image image = store.provide(ref, alice, m -> {});
+      Image image = store.provide(ref, alice, m -> {}).image();
 
       // Cached, yet a task without credentials, or with wrong ones, does not get it.
       assertFails(store, ref, null, ImageException.Kind.UNAUTHORIZED, "refused the credentials");
@@ -331,10 +344,11 @@ class ImageStoreIT {
           "refused the credentials");
       // Other credentials the registry accepts: checked with one manifest request, not pulled.
       List<String> progress = new ArrayList<>();
-      assertThat(store.provide(ref, bob, progress::add).rootfs()).isEqualTo(image.rootfs());
-      assertThat(progress)
-          .containsExactly(
-              "image " + ref + " is cached (the registry let these credentials read it)");
+      ImageStore.Provided forBob = store.provide(ref, bob, progress::add);
+      assertThat(forBob.image().rootfs()).isEqualTo(image.rootfs());
+      assertThat(forBob.summary())
+          .isEqualTo("image " + ref + " is cached (the registry let these credentials read it)");
+      assertThat(progress).as("no pull").isEmpty();
       assertThat(pulls()).isOne();
       try (var leftovers = Files.list(store.root().resolve("tmp"))) {
         assertThat(leftovers).as("credentials files left behind").isEmpty();
@@ -343,8 +357,8 @@ class ImageStoreIT {
       // What the registry granted is remembered across a restart: served while it is down.
       owned.stop();
       ImageStore restarted = store(dir, Long.MAX_VALUE);
-      assertThat(restarted.provide(ref, alice, m -> {}).rootfs()).isEqualTo(image.rootfs());
-      assertThat(restarted.provide(ref, bob, m -> {}).rootfs()).isEqualTo(image.rootfs());
+      assertThat(restarted.provide(ref, alice, m -> {}).image().rootfs()).isEqualTo(image.rootfs());
+      assertThat(restarted.provide(ref, bob, m -> {}).image().rootfs()).isEqualTo(image.rootfs());
       // Anyone else must wait for the registry to say yes.
       assertFails(restarted, ref, null, ImageException.Kind.UNREACHABLE, "cannot be reached");
       try (var records = Files.list(restarted.root().resolve("refs"))) {
@@ -382,8 +396,8 @@ class ImageStoreIT {
           });
       String ref = "127.0.0.1:" + silent.getLocalPort() + "/tools/slow:1";
       ImageStore store = store(dir, Long.MAX_VALUE);
-      Future<Image> first = threads.submit(() -> store.provide(ref, null, m -> {}));
-      Future<Image> second = threads.submit(() -> store.provide(ref, null, m -> {}));
+      Future<Image> first = threads.submit(() -> store.provide(ref, null, m -> {}).image());
+      Future<Image> second = threads.submit(() -> store.provide(ref, null, m -> {}).image());
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> skopeoFor(ref).isPresent());
@@ -422,6 +436,56 @@ class ImageStoreIT {
     return total;
   }
 
+  @Test
+  void aSlowPullSaysHowFarItGotToEveryTaskWaitingForIt() throws Exception {
+    // A layer of about 4.5 MB (gzip cannot shrink random bytes in base64 much more) through a
+    // proxy that passes 1.5 MB/s: three seconds.
+    byte[] noise = new byte[4_500_000];
+    new java.util.Random(7).nextBytes(noise);
+    TestImages.pushLayers(
+        registry,
+        "tools/big",
+        "1",
+        List.of(
+            TarEntrySpec.dir("data/"),
+            TarEntrySpec.file("data/noise", Base64.getEncoder().encodeToString(noise))));
+    try (var slow = ThrottledProxy.start(registry.host(), 1_500_000);
+        var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      String ref = slow.host() + "/tools/big:1";
+      ImageStore store = store(dir, Long.MAX_VALUE);
+      List<String> first = new CopyOnWriteArrayList<>();
+      List<String> second = new CopyOnWriteArrayList<>();
+      Future<ImageStore.Provided> one = threads.submit(() -> store.provide(ref, null, first::add));
+      Future<ImageStore.Provided> two = threads.submit(() -> store.provide(ref, null, second::add));
+
+      // Which of the two started the pull and which joined it depends on the threads.
+      boolean firstPulled = one.get().summary().startsWith("pulled image");
+      ImageStore.Provided puller = firstPulled ? one.get() : two.get();
+      ImageStore.Provided joiner = firstPulled ? two.get() : one.get();
+      List<String> pullerHeard = firstPulled ? first : second;
+      List<String> joinerHeard = firstPulled ? second : first;
+      assertThat(puller.summary()).matches("pulled image .* \\(1 layers, \\d+\\.\\d MB\\) in .* s");
+      assertThat(joiner.summary()).isEqualTo("image " + ref + " was pulled for another task");
+      assertThat(pullerHeard.getFirst()).isEqualTo("pulling image " + ref);
+      List<String> ticks =
+          pullerHeard.stream().filter(m -> m.startsWith("pulling image " + ref + ": ")).toList();
+      assertThat(ticks).as(pullerHeard.toString()).hasSizeGreaterThanOrEqualTo(3);
+      assertThat(ticks)
+          .allMatch(m -> m.matches("pulling image .*: \\d+\\.\\d MB received in \\d+ s"));
+      // The bytes received grow (the first tick may come before any byte has arrived).
+      List<Double> received =
+          ticks.stream()
+              .map(m -> Double.parseDouble(m.replaceAll(".*: (\\d+\\.\\d) MB.*", "$1")))
+              .toList();
+      assertThat(received).isSorted();
+      assertThat(received.getLast()).isGreaterThan(1.0);
+      // The task that joined the pull hears of it too.
+      assertThat(joinerHeard).anyMatch(m -> m.startsWith("pulling image " + ref + ": "));
+      assertThat(meters.counter("mesokube.agent.image.pulled.bytes").count())
+          .isGreaterThan(4_000_000);
+    }
+  }
+
   private static java.util.Optional<ProcessHandle> skopeoFor(String ref) {
     return ProcessHandle.current()
         .descendants()
@@ -448,7 +512,7 @@ class ImageStoreIT {
 
   private static ImageStore.Settings settings(Set<String> insecure, long maxBytes) {
     return new ImageStore.Settings(
-        "docker.io", insecure, Duration.ofSeconds(60), maxBytes, "skopeo", "umoci");
+        "docker.io", insecure, Duration.ofSeconds(60), maxBytes, "skopeo", "umoci", PROGRESS);
   }
 
   private long pulls() {

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.mesokube.agent.images.registry.ImageConfig;
+import io.mesokube.agent.images.registry.TarEntrySpec;
 import io.mesokube.agent.images.registry.TestImages;
 import io.mesokube.agent.images.registry.TestRegistry;
+import io.mesokube.agent.images.registry.ThrottledProxy;
 import io.mesokube.api.v1alpha1.agent.Agent;
 import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
@@ -71,7 +73,13 @@ class ContainerIT {
             AGENT,
             stateDir,
             CGROUP_PARENT,
-            Map.of("MESOKUBE_AGENT_RESOURCES_CPUS", "8", "MESOKUBE_AGENT_RESOURCES_MEM", "8192"));
+            Map.of(
+                "MESOKUBE_AGENT_RESOURCES_CPUS",
+                "8",
+                "MESOKUBE_AGENT_RESOURCES_MEM",
+                "8192",
+                "MESOKUBE_AGENT_CONTAINERS_PULL_PROGRESS_INTERVAL",
+                "1s"));
   }
 
   @AfterAll
@@ -110,12 +118,11 @@ class ContainerIT {
     assertThat(task.getStatus().state())
         .as(task.getStatus().message())
         .isEqualTo(TaskState.TASK_FINISHED);
-    assertThat(task.getStatus().history())
-        .extracting(TaskStatusEntry::state)
+    assertThat(states(task))
         .containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
     assertThat(task.getStatus().history().get(0).message())
         .isEqualTo("provisioning image " + image("tools/busybox:1.36"));
-    assertThat(task.getStatus().history().get(1).message())
+    assertThat(entry(task, TaskState.TASK_RUNNING).message())
         .matches("(pulled image .* in .* s|image .* is cached.*)");
     String sandbox = task.getStatus().sandbox();
     assertThat(read(sandbox + "/stdout"))
@@ -271,9 +278,7 @@ class ContainerIT {
           .isLessThan(Duration.ofSeconds(20));
       assertThat(killed.getStatus().state()).isEqualTo(TaskState.TASK_KILLED);
       assertThat(killed.getStatus().reason()).isEqualTo(Reasons.TASK_KILLED_DURING_LAUNCH);
-      assertThat(killed.getStatus().history())
-          .extracting(TaskStatusEntry::state)
-          .containsExactly(TaskState.TASK_STARTING, TaskState.TASK_KILLED);
+      assertThat(states(killed)).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_KILLED);
       // No other task waits for the image: its pull is stopped, not left to the timeout.
       await().atMost(Duration.ofSeconds(10)).until(() -> !skopeo.isAlive());
       for (var socket : accepted) {
@@ -283,6 +288,74 @@ class ContainerIT {
     AgentIT.apply(cluster, container("after-slow", image("tools/busybox:1.36"), "true", ""));
     assertThat(AgentIT.awaitTerminal(cluster, "after-slow").getStatus().state())
         .isEqualTo(TaskState.TASK_FINISHED);
+  }
+
+  @Test
+  void aLongPullReportsItsProgressInTheTasksStatus(TestCluster cluster) throws Exception {
+    AgentIT.framework(cluster);
+    // A layer of about 4.5 MB on busybox through a proxy that passes 1 MB/s: a pull of some five
+    // seconds.
+    byte[] noise = new byte[4_500_000];
+    new java.util.Random(11).nextBytes(noise);
+    TestImages.pushBusyboxWith(
+        registry,
+        "tools/big",
+        "1",
+        BUSYBOX,
+        List.of(
+            TarEntrySpec.dir("data/"),
+            TarEntrySpec.file("data/noise", java.util.Base64.getEncoder().encodeToString(noise))));
+    try (var slow = ThrottledProxy.start(registry.host(), 1_000_000)) {
+      String image = slow.host() + "/tools/big:1";
+      AgentIT.apply(cluster, container("big", image, "wc -c < /data/noise", ""));
+      // What a user sees while it pulls: the Task's message, as kubectl shows it.
+      List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      await()
+          .pollInterval(Duration.ofMillis(200))
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                Task t = cluster.client().resources(Task.class).withName("big").get();
+                if (t == null || t.getStatus() == null || t.getStatus().state() == null) {
+                  return false;
+                }
+                if (t.getStatus().state() == TaskState.TASK_STARTING) {
+                  seen.add(t.getStatus().message());
+                  return false;
+                }
+                return true;
+              });
+      Task task = AgentIT.awaitTerminal(cluster, "big");
+      List<String> ticks =
+          seen.stream().filter(m -> m.startsWith("pulling image " + image + ": ")).toList();
+      assertThat(ticks).as(seen.toString()).isNotEmpty();
+      assertThat(ticks).allMatch(m -> m.matches(".*: \\d+\\.\\d MB received in \\d+ s"));
+      // The history keeps one entry per state: where it started, and how the image came.
+      assertThat(task.getStatus().history())
+          .extracting(TaskStatusEntry::message)
+          .first()
+          .isEqualTo("provisioning image " + image);
+      assertThat(states(task))
+          .containsExactly(
+              TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+      assertThat(entry(task, TaskState.TASK_RUNNING).message())
+          .matches("pulled image .* \\(2 layers, \\d+\\.\\d MB\\) in .* s");
+      assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_FINISHED);
+      assertThat(read(task.getStatus().sandbox() + "/stdout")).isEqualTo("6000000\n");
+    }
+  }
+
+  /** The states in a task's history, oldest first. */
+  private static List<TaskState> states(Task task) {
+    return task.getStatus().history().stream().map(TaskStatusEntry::state).toList();
+  }
+
+  /** The first entry of {@code state} in the task's history. */
+  private static TaskStatusEntry entry(Task task, TaskState state) {
+    return task.getStatus().history().stream()
+        .filter(e -> e.state() == state)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(state + " in " + task.getStatus().history()));
   }
 
   /** The agent's skopeo pulling {@code ref}. */
@@ -359,8 +432,7 @@ class ContainerIT {
     for (int i = 0; i < 5; i++) {
       Task t = AgentIT.awaitTerminal(cluster, "survivor-" + i);
       assertThat(t.getStatus().exitCode()).as("exit code of survivor-%d", i).isEqualTo(i % 2);
-      assertThat(t.getStatus().history())
-          .extracting(TaskStatusEntry::state)
+      assertThat(states(t))
           .as("history of survivor-%d", i)
           .containsExactly(
               TaskState.TASK_STARTING,

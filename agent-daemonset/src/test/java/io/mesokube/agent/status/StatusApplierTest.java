@@ -108,6 +108,48 @@ class StatusApplierTest {
   }
 
   @Test
+  void progressWithinAStateChangesTheMessageAndAddsNoHistory() {
+    TaskStatus starting =
+        write(
+            StatusApplier.apply(
+                StatusUpdate.of(
+                    TaskState.TASK_STARTING, null, "provisioning image i", null, null, T0),
+                null,
+                1L,
+                null,
+                "ns/t"));
+    StatusUpdate tick =
+        StatusUpdate.of(
+            TaskState.TASK_STARTING,
+            null,
+            "pulling image i: 3.1 MB received in 10 s",
+            null,
+            null,
+            T0.plusSeconds(10));
+    TaskStatus pulling = write(StatusApplier.apply(tick, starting, 1L, null, "ns/t"));
+
+    assertThat(pulling.state()).isEqualTo(TaskState.TASK_STARTING);
+    assertThat(pulling.message()).isEqualTo("pulling image i: 3.1 MB received in 10 s");
+    assertThat(pulling.history()).isEqualTo(starting.history());
+    // Delivered again: already there.
+    assertThat(StatusApplier.apply(tick, pulling, 1L, null, "ns/t"))
+        .isInstanceOf(StatusApplier.Outcome.AlreadyApplied.class);
+
+    TaskStatus running =
+        write(
+            StatusApplier.apply(
+                StatusUpdate.of(
+                    TaskState.TASK_RUNNING, null, "pulled image i", null, null, T0.plusSeconds(20)),
+                pulling,
+                1L,
+                "/sb",
+                "ns/t"));
+    assertThat(running.history())
+        .extracting(TaskStatusEntry::message)
+        .containsExactly("provisioning image i", "pulled image i");
+  }
+
+  @Test
   void aTaskBackFromUnreachableRunsAgain() {
     TaskStatus running =
         write(

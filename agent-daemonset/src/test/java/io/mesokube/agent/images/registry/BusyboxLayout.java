@@ -75,6 +75,31 @@ final class BusyboxLayout {
     return "oci:" + layout + ":" + tag;
   }
 
+  /**
+   * As {@link #source(ImageConfig)}, with one more layer on top holding {@code layer}; callers hold
+   * this object's lock.
+   */
+  String source(ImageConfig config, List<TarEntrySpec> layer) throws IOException {
+    String base = source(config);
+    String newTag = "layer-" + tags.size() + "-" + System.nanoTime();
+    Path tar = Files.createTempFile("mesokube-layer", ".tar");
+    try {
+      Files.write(tar, SingleLayerLayout.tar(layer));
+      Commands.run(
+          "umoci",
+          "raw",
+          "add-layer",
+          "--image",
+          base.substring("oci:".length()),
+          "--tag",
+          newTag,
+          tar.toString());
+    } finally {
+      Files.deleteIfExists(tar);
+    }
+    return "oci:" + layout + ":" + newTag;
+  }
+
   /** Builds the base image into {@code dir}/layout, through a bundle that is deleted after. */
   private static Path build(Path dir) throws IOException {
     Path layout = dir.resolve("layout");

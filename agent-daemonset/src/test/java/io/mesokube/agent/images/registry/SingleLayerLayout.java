@@ -74,7 +74,8 @@ final class SingleLayerLayout {
     Files.write(layout.resolve("oci-layout"), json(Map.of("imageLayoutVersion", "1.0.0")));
   }
 
-  private static byte[] tar(List<TarEntrySpec> entries) throws IOException {
+  /** An uncompressed tar of {@code entries}, in order, verbatim. */
+  static byte[] tar(List<TarEntrySpec> entries) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

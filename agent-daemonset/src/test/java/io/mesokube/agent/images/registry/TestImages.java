@@ -45,6 +45,26 @@ public final class TestImages {
   }
 
   /**
+   * As {@link #pushBusybox(TestRegistry, String, String, ImageConfig)}, with one more layer on top
+   * holding {@code layer}.
+   */
+  public static String pushBusyboxWith(
+      TestRegistry registry,
+      String repository,
+      String tag,
+      ImageConfig config,
+      List<TarEntrySpec> layer) {
+    BusyboxLayout busybox = BusyboxLayout.get();
+    synchronized (busybox) {
+      try {
+        return copy(busybox.source(config, layer), registry, Optional.empty(), repository, tag);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot add a layer to busybox", e);
+      }
+    }
+  }
+
+  /**
    * Pushes, anonymously, an image of one layer holding {@code entries} in order, verbatim, as
    * {@code repository:tag}; its configuration has nothing set.
    */
