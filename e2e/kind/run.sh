@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Mesokube on a Kind cluster, for hosts with Docker (and kind and kubectl on PATH): builds the
-# operator and agent images with Jib into the local Docker daemon, creates the cluster, loads the
+# Mesokube on a Kind cluster, for hosts with Docker (and kind and kubectl on PATH; mmdebstrap and
+# root, or sudo, for the agent's base image): builds the agent's base image and the operator and
+# agent images with Jib into the local Docker daemon, creates the cluster, loads the
 # images, installs the CRDs, RBAC, operator and agents, and runs a task.
 #
 #   e2e/kind/run.sh          create (or reuse) the cluster "mesokube" and install
@@ -18,9 +19,20 @@ if [[ "${1:-}" == delete ]]; then
   kind delete cluster --name "$cluster"
   exit
 fi
-for tool in docker kind kubectl; do
+for tool in docker kind kubectl mmdebstrap skopeo umoci; do
   command -v "$tool" >/dev/null || { echo "e2e/kind/run.sh: $tool is required" >&2; exit 1; }
 done
+
+# The agent's base (Debian with crun, runc, skopeo, umoci, util-linux and a jlinked Java 25) is
+# built without Docker and copied into the Docker daemon, where the agent's Jib build finds it
+# (quarkus.jib.base-jvm-image=docker://mesokube/agent-base:bookworm-jre25). Needs root and
+# mmdebstrap; cached under ~/.cache/mesokube, so a re-run only copies it.
+say "building the agent's base image (mmdebstrap, jlink, umoci)"
+if [[ "$(id -u)" == 0 ]]; then
+  "$root/agent-daemonset/src/main/image/build-base.sh" docker-daemon:mesokube/agent-base:bookworm-jre25
+else
+  sudo "$root/agent-daemonset/src/main/image/build-base.sh" docker-daemon:mesokube/agent-base:bookworm-jre25
+fi
 
 say "building the images (Jib, into the local Docker daemon)"
 "$root/mvnw" -q -B -pl operator/core,agent-daemonset -am package -DskipTests \
