@@ -32,6 +32,14 @@ public final class StatusApplier {
     record AlreadyApplied() implements Outcome {}
 
     /**
+     * The update is older news than the stored state, which is not terminal either: a state the
+     * operator decided meanwhile (TASK_UNREACHABLE while the agent was away) that the update may
+     * not follow (a pull's progress, TASK_STARTING). Acknowledge it without a write; the task's
+     * next update (TASK_RUNNING, or its end) moves the state on.
+     */
+    record Outdated() implements Outcome {}
+
+    /**
      * The update can never be applied (the task is terminal in another state, e.g. the operator
      * marked it TASK_LOST meanwhile): acknowledge it and let the agent act on the stored state.
      */
@@ -70,7 +78,7 @@ public final class StatusApplier {
         return new Outcome.AlreadyApplied();
       }
     } else if (stored != null && !stored.canTransitionTo(update.state())) {
-      return new Outcome.Superseded(stored);
+      return stored.isTerminal() ? new Outcome.Superseded(stored) : new Outcome.Outdated();
     }
     List<TaskStatusEntry> nextHistory = new ArrayList<>(history);
     if (!healthOnly && !messageOnly) {

@@ -216,9 +216,16 @@ public final class StatusSender {
           d.stream().acknowledge(update.uuid());
           return true;
         }
+        case StatusApplier.Outcome.Outdated o -> {
+          LOG.debug("Update {} of task {} is older than its stored state", update, d.taskId());
+          d.stream().acknowledge(update.uuid());
+          return true;
+        }
         case StatusApplier.Outcome.Superseded s -> {
           d.stream().acknowledge(update.uuid());
           listener.superseded(d, s.stored());
+          // The rest of the stream after the listener has acted on it (a kill's update, say).
+          kick();
           return false;
         }
         case StatusApplier.Outcome.Write w -> {

@@ -428,12 +428,17 @@ public final class TaskManager implements StatusSender.Listener {
             null,
             now()));
     // A pull's progress, as TASK_STARTING updates, while the task still waits for it (run on this
-    // thread, so after provide() has set run.provisioning).
+    // thread, so after provide() has set run.provisioning). One at a time: while the API server
+    // has not taken the last update (it is away, say), a tick is skipped rather than queued, as
+    // the next one says more.
     java.util.function.Consumer<String> progress =
         message ->
             thread.execute(
                 () -> {
-                  if (run.provisioning != null && !run.exited) {
+                  if (run.provisioning != null
+                      && !run.exited
+                      && run.state() == TaskState.TASK_STARTING
+                      && run.stream.unacknowledged().isEmpty()) {
                     append(
                         run,
                         StatusUpdate.of(TaskState.TASK_STARTING, null, message, null, null, now()));
@@ -747,7 +752,7 @@ public final class TaskManager implements StatusSender.Listener {
     thread.execute(
         () -> {
           TaskRun run = runs.get(delivery.uid());
-          if (run == null) {
+          if (run == null || !stored.isTerminal()) {
             return;
           }
           if (run.killable()) {

@@ -150,6 +150,41 @@ class StatusApplierTest {
   }
 
   @Test
+  void progressAfterTheOperatorMarkedTheTaskUnreachableIsOutdatedNotSuperseded() {
+    // The agent was away while the task's image was pulled: the operator stored TASK_UNREACHABLE.
+    // The pull's progress (TASK_STARTING) may not follow it, but it ends nothing: the launch's
+    // TASK_RUNNING does.
+    TaskStatus unreachable =
+        write(
+            StatusApplier.apply(
+                StatusUpdate.of(TaskState.TASK_UNREACHABLE, null, "agent away", null, null, T0),
+                null,
+                1L,
+                null,
+                "ns/t"));
+    StatusUpdate tick =
+        StatusUpdate.of(
+            TaskState.TASK_STARTING,
+            null,
+            "pulling image i: 3.1 MB received in 10 s",
+            null,
+            null,
+            T0.plusSeconds(10));
+    assertThat(StatusApplier.apply(tick, unreachable, 1L, null, "ns/t"))
+        .isInstanceOf(Outcome.Outdated.class);
+    TaskStatus running =
+        write(
+            StatusApplier.apply(
+                StatusUpdate.of(
+                    TaskState.TASK_RUNNING, null, "pulled image i", null, null, T0.plusSeconds(20)),
+                unreachable,
+                1L,
+                "/sb",
+                "ns/t"));
+    assertThat(running.state()).isEqualTo(TaskState.TASK_RUNNING);
+  }
+
+  @Test
   void aTaskBackFromUnreachableRunsAgain() {
     TaskStatus running =
         write(
