@@ -133,7 +133,7 @@ public final class ImageStore {
   private static final class Flight {
     final CompletableFuture<Provided> result = new CompletableFuture<>();
     final List<Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    int waiters; // guarded by the pulling map's compute
+    volatile int waiters; // changed only in the pulling map's compute
     boolean abandoned;
     Thread puller;
 
@@ -155,6 +155,7 @@ public final class ImageStore {
   private final Map<String, Flight> pulling = new ConcurrentHashMap<>();
   private final MeterRegistry meters;
   private final Counter cacheHits;
+  private final byte[] grantKey;
   private final Counter pulledBytes;
   private final AtomicLong cacheBytes = new AtomicLong();
 
@@ -197,7 +198,9 @@ public final class ImageStore {
         .description("Bytes of the image cache (layout and root filesystems), as last measured")
         .baseUnit("bytes")
         .register(meters);
+    this.grantKey = grantKey(this.root.resolve("grant.key"));
     cleanTmp();
+    removePartialBlobs();
     reload();
   }
 
@@ -260,21 +263,41 @@ public final class ImageStore {
   }
 
   /**
-   * What stands for {@code authJson} in the grants: a SHA-256 of it, or {@link #ANONYMOUS}. Kept on
-   * disk (root only), never the credentials themselves.
+   * What stands for {@code authJson} in the grants: an HMAC-SHA256 of it under this store's own
+   * random key ({@code grant.key}, root only), or {@link #ANONYMOUS}. Kept on disk, never the
+   * credentials themselves; keyed, so that a copy of the records cannot be used to test guessed
+   * passwords offline.
    */
-  static String grant(String authJson) {
+  private String grant(String authJson) {
     if (authJson == null) {
       return ANONYMOUS;
     }
     try {
-      byte[] hash =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(authJson.getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + java.util.HexFormat.of().formatHex(hash);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(grantKey, "HmacSHA256"));
+      return "hmac-sha256:"
+          + java.util.HexFormat.of()
+              .formatHex(mac.doFinal(authJson.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("every JVM has HmacSHA256", e);
     }
+  }
+
+  /** This store's grant key: made once, 32 random bytes, readable by root only. */
+  private static byte[] grantKey(Path file) throws IOException {
+    if (Files.exists(file)) {
+      byte[] key = Files.readAllBytes(file);
+      if (key.length == 32) {
+        return key;
+      }
+      // Unreadable as a key: grants made with it cannot be checked; they are asked for again.
+      LOG.warn("Replacing the image grant key {} ({} bytes)", file, key.length);
+    }
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    AtomicFiles.write(file, key);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return key;
   }
 
   private void forget(String key) {
@@ -403,6 +426,15 @@ public final class ImageStore {
     }
   }
 
+  /** How many callers wait for a pull of {@code image} (any credentials); for tests. */
+  int waiting(String image) {
+    String key = ImageReference.parse(image, settings.defaultRegistry()).key();
+    return pulling.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(key + "-"))
+        .mapToInt(e -> e.getValue().waiters)
+        .sum();
+  }
+
   /** Runs {@code flight}'s pull on its own thread. */
   private void pull(Flight flight, String id, ImageReference ref, String authJson, String grant) {
     try {
@@ -523,7 +555,14 @@ public final class ImageStore {
 
   private Provided fetch(ImageReference ref, String authJson, Consumer<String> progress)
       throws ImageException {
-    writes.lock();
+    try {
+      // Interruptible: a pull abandoned while it waits for another one never starts.
+      writes.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ImageException(
+          ImageException.Kind.FAILED, "interrupted while waiting to pull " + ref, e);
+    }
     try {
       Optional<OciLayout.Manifest> known = layout.manifest(ref.key());
       if (known.isPresent()) {
@@ -550,6 +589,9 @@ public final class ImageStore {
         if (!Files.isDirectory(rootfs)) {
           try {
             for (OciLayout.Layer layer : manifest.layers()) {
+              if (Thread.interrupted()) {
+                throw new InterruptedException();
+              }
               LayerCheck.check(
                   layout.blob(layer.digest()),
                   LayerCheck.Compression.of(layer.mediaType()),
@@ -627,6 +669,10 @@ public final class ImageStore {
           List.of("copy", "--retry-times", "2"),
           "--src-",
           "oci:" + layout.dir() + ":" + ref.key());
+    } catch (IOException | InterruptedException | ImageException | RuntimeException e) {
+      // A copy that failed or was stopped leaves the blobs it was writing; nothing names them.
+      removePartialBlobs();
+      throw e;
     } finally {
       ticker.interrupt();
       ticker.join();
@@ -690,6 +736,26 @@ public final class ImageStore {
       if (auth != null) {
         Files.deleteIfExists(auth);
       }
+    }
+  }
+
+  /**
+   * Removes the blobs skopeo was writing when it failed or was stopped ({@code oci-put-blob*} in
+   * the layout's root; complete blobs are renamed into {@code blobs}). Only while no pull runs:
+   * under the write lock, or before the store serves anyone.
+   */
+  private void removePartialBlobs() {
+    if (!Files.isDirectory(layout.dir())) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(layout.dir())) {
+      for (Path file : files.toList()) {
+        if (file.getFileName().toString().startsWith("oci-put-blob")) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot remove partial blobs in {}: {}", layout.dir(), e.toString());
     }
   }
 
