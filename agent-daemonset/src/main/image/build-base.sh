@@ -79,13 +79,8 @@ copy_out() {
   echo "$dest"
 }
 
-if [[ -f "$entry/done" ]]; then
-  say "cached: $layout ($key)"
-  copy_out
-  exit 0
-fi
-
-# One build at a time per cache: a second caller waits, then finds the image in place.
+# One caller at a time per cache: a second one waits, then finds the image in place; and no
+# build removes an older entry while another caller copies it.
 mkdir -p "$cache_root"
 exec 9>"$cache_root/.lock"
 flock 9

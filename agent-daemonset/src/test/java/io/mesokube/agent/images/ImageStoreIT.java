@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mesokube.agent.images.registry.ImageConfig;
+import io.mesokube.agent.images.registry.SilentRegistry;
 import io.mesokube.agent.images.registry.TarEntrySpec;
 import io.mesokube.agent.images.registry.TestImages;
 import io.mesokube.agent.images.registry.TestRegistry;
@@ -382,40 +383,32 @@ class ImageStoreIT {
 
   @Test
   void aPullNobodyWaitsForAnyMoreIsStopped() throws Exception {
-    // A "registry" that accepts connections and never answers: skopeo waits on it.
-    // Closed in reverse: the socket first, so that the accepting thread ends.
-    try (var threads = Executors.newVirtualThreadPerTaskExecutor();
-        var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      List<java.net.Socket> accepted = new CopyOnWriteArrayList<>();
-      threads.submit(
-          () -> {
-            while (!silent.isClosed()) {
-              accepted.add(silent.accept());
-            }
-            return null;
-          });
-      String ref = "127.0.0.1:" + silent.getLocalPort() + "/tools/slow:1";
+    try (var silent = SilentRegistry.start();
+        var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      String ref = silent.host() + "/tools/slow:1";
       ImageStore store = store(dir, Long.MAX_VALUE);
       Future<Image> first = threads.submit(() -> store.provide(ref, null, m -> {}).image());
       Future<Image> second = threads.submit(() -> store.provide(ref, null, m -> {}).image());
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> skopeoFor(ref).isPresent());
-      ProcessHandle skopeo = skopeoFor(ref).orElseThrow();
+          .until(() -> store.waiting(ref) == 2 && SilentRegistry.skopeoPulling(ref).isPresent());
+      ProcessHandle skopeo = SilentRegistry.skopeoPulling(ref).orElseThrow();
 
       first.cancel(true);
-      Thread.sleep(1000);
-      assertThat(skopeo.isAlive()).as("another task still waits for the pull").isTrue();
-      assertThat(second.isDone()).isFalse();
+      org.awaitility.Awaitility.await()
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> skopeo.isAlive() && !second.isDone() && store.waiting(ref) == 1);
 
       second.cancel(true);
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> !skopeo.isAlive());
-      // The store is free for the next pull.
+      // The store is free for the next pull, and the stopped one left nothing in the layout.
       assertThat(store.provide(registry.host() + "/tools/busybox:1.36", null, m -> {})).isNotNull();
-      for (var socket : accepted) {
-        socket.close();
+      try (var left = Files.list(store.root().resolve("layout"))) {
+        assertThat(left.map(p -> p.getFileName().toString()))
+            .noneMatch(name -> name.startsWith("oci-put-blob"));
       }
     }
   }
@@ -484,16 +477,6 @@ class ImageStoreIT {
       assertThat(meters.counter("mesokube.agent.image.pulled.bytes").count())
           .isGreaterThan(4_000_000);
     }
-  }
-
-  private static java.util.Optional<ProcessHandle> skopeoFor(String ref) {
-    return ProcessHandle.current()
-        .descendants()
-        .filter(
-            p ->
-                p.info().commandLine().orElse("").contains("skopeo")
-                    && p.info().commandLine().orElse("").contains(ref))
-        .findFirst();
   }
 
   private static void assertFails(

@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +57,7 @@ class AgentIT {
 
   @BeforeAll
   static void startAgent(ControlPlane controlPlane) throws IOException {
-    // Tasks run as nobody: the state directory must be traversable by others, as /var/lib is.
-    stateDir = Files.createDirectories(Path.of("/tmp", "mesokube-agent-it-" + SUFFIX));
-    Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    stateDir = AgentUnderTest.traversable(Path.of("/tmp", "mesokube-agent-it-" + SUFFIX));
     // The agent runs with nothing but its RBAC from deploy/, as its ServiceAccount would.
     agent =
         AgentUnderTest.start(
@@ -72,18 +69,8 @@ class AgentIT {
   }
 
   @AfterAll
-  static void stopAgentAndCheckNothingLeaked() throws IOException {
-    try {
-      if (agent != null) {
-        agent.close();
-      }
-      // Every task of these tests ended; the agent removed each task's cgroup, and no
-      // supervisor or task process is left.
-      assertThat(CgroupRoots.taskCgroups(CGROUP_ROOT)).as("task cgroups left").isEmpty();
-      assertThat(CgroupRoots.processes(CGROUP_ROOT)).as("processes left").isEmpty();
-    } finally {
-      CgroupRoots.remove(CGROUP_PARENT);
-    }
+  static void stopAgentAndCheckNothingLeaked() throws Exception {
+    AgentUnderTest.stopAndCheckNothingLeft(agent, AGENT, CGROUP_PARENT);
   }
 
   @Test

@@ -12,14 +12,12 @@ import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.TestCluster;
 import io.mesokube.e2e.process.AgentProcess;
-import io.mesokube.e2e.process.CgroupRoots;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +57,7 @@ class AgentImageIT {
     image = AgentImageBuild.pushAgent(registry, base, "it-" + SUFFIX, work.resolve("jib"));
     imageConfig = AgentImageBuild.config(image, work);
 
-    Path stateDir = Files.createDirectories(work.resolve("state"));
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path stateDir = AgentUnderTest.traversable(work, work.resolve("state"));
     agent =
         AgentUnderTest.start(
             controlPlane,
@@ -72,19 +68,8 @@ class AgentImageIT {
   }
 
   @AfterAll
-  static void stop() throws IOException {
-    try {
-      if (agent != null) {
-        agent.close();
-      }
-      assertThat(CgroupRoots.taskCgroups(CGROUP_ROOT)).as("task cgroups left").isEmpty();
-      assertThat(CgroupRoots.processes(CGROUP_ROOT)).as("processes left").isEmpty();
-    } finally {
-      CgroupRoots.remove(CGROUP_PARENT);
-      if (registry != null) {
-        registry.close();
-      }
-    }
+  static void stop() throws Exception {
+    AgentUnderTest.stopAndCheckNothingLeft(agent, AGENT, CGROUP_PARENT, registry);
   }
 
   @Test

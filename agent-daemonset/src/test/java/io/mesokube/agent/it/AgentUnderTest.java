@@ -6,8 +6,11 @@ import io.mesokube.api.Mesokube;
 import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.KubectlResult;
 import io.mesokube.e2e.process.AgentProcess;
+import io.mesokube.e2e.process.CgroupRoots;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -44,5 +47,44 @@ final class AgentUnderTest {
         cgroupParent,
         controlPlane.workDir().resolve("logs"),
         all);
+  }
+
+  /**
+   * Creates the directories {@code dirs} (parents first) readable and traversable by all: tasks run
+   * as {@code nobody} in the agent's state directory, as under /var/lib.
+   */
+  static Path traversable(Path... dirs) throws IOException {
+    Path last = null;
+    for (Path dir : dirs) {
+      last = Files.createDirectories(dir);
+      Files.setPosixFilePermissions(last, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    return last;
+  }
+
+  /**
+   * Stops {@code agent} (if it started), checks that it left no task cgroup and no process under
+   * {@code cgroupParent/name} (every task of the test class ended, and the agent removed what each
+   * held), removes {@code cgroupParent}, and closes {@code others} (registries, say) whatever
+   * happened.
+   */
+  static void stopAndCheckNothingLeft(
+      AgentProcess agent, String name, String cgroupParent, AutoCloseable... others)
+      throws Exception {
+    String cgroupRoot = cgroupParent + "/" + name;
+    try {
+      if (agent != null) {
+        agent.close();
+      }
+      assertThat(CgroupRoots.taskCgroups(cgroupRoot)).as("task cgroups left").isEmpty();
+      assertThat(CgroupRoots.processes(cgroupRoot)).as("processes left").isEmpty();
+    } finally {
+      CgroupRoots.remove(cgroupParent);
+      for (AutoCloseable other : others) {
+        if (other != null) {
+          other.close();
+        }
+      }
+    }
   }
 }
