@@ -68,9 +68,24 @@ public class Leadership {
     return identity;
   }
 
-  /** Called by leader election once this replica holds the Lease. */
+  /**
+   * Called by leader election once this replica holds the Lease, before the reconcilers start. It
+   * leads only if the Lease still names it when it reads its epoch; otherwise it exits and throws,
+   * so that the Java Operator SDK never starts this replica's reconcilers (they start after this
+   * callback returns).
+   *
+   * @throws IllegalStateException when this replica does not lead after all
+   */
   void startedLeading() {
-    Lease lease = client.leases().inNamespace(leaseNamespace).withName(leaseName).get();
+    Lease lease;
+    try {
+      lease = client.leases().inNamespace(leaseNamespace).withName(leaseName).get();
+    } catch (RuntimeException e) {
+      // Without its epoch a leader cannot tell its offers from an earlier leader's.
+      LOG.error("Cannot read the leader Lease after taking it; exiting", e);
+      exit.run();
+      throw new IllegalStateException("cannot read the leader Lease", e);
+    }
     String holder = lease == null ? null : lease.getSpec().getHolderIdentity();
     if (!identity.equals(holder)) {
       // Taken by another replica between our write and this read (seen after an etcd outage,
@@ -78,7 +93,7 @@ public class Leadership {
       // the other replica's epoch, so that neither leader's offers could be told stale.
       LOG.error("The leader Lease names {} right after this replica took it; exiting", holder);
       exit.run();
-      return;
+      throw new IllegalStateException("the leader Lease names " + holder + ", not " + identity);
     }
     Integer transitions = lease.getSpec().getLeaseTransitions();
     long value = transitions == null ? 0 : transitions;

@@ -1,6 +1,7 @@
 package io.mesokube.operator.leader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -44,11 +45,33 @@ class LeadershipIT {
       var leadership =
           new Leadership(client, NAMESPACE, "epoch-taken", "me", exits::incrementAndGet);
 
-      leadership.startedLeading();
+      // It throws, so that the operator SDK does not start the reconcilers after the callback.
+      assertThatThrownBy(leadership::startedLeading)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("names other, not me");
 
       assertThat(exits).hasValue(1);
       assertThat(leadership.isLeader()).isFalse();
       assertThat(leadership.leadingSince()).isNull();
+    }
+  }
+
+  @Test
+  void exitsWhenItCannotReadTheLeaseItTook(ControlPlane controlPlane) {
+    try (KubernetesClient client = controlPlane.newClient()) {
+      AtomicInteger exits = new AtomicInteger();
+      // Forbidden: a user without rights, as a replica whose API server turned it away.
+      try (KubernetesClient nobody = controlPlane.clientFor("nobody")) {
+        lease(client, "epoch-unreadable", "me", 3);
+        var leadership =
+            new Leadership(nobody, NAMESPACE, "epoch-unreadable", "me", exits::incrementAndGet);
+
+        assertThatThrownBy(leadership::startedLeading)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("cannot read the leader Lease");
+        assertThat(exits).hasValue(1);
+        assertThat(leadership.isLeader()).isFalse();
+      }
     }
   }
 
