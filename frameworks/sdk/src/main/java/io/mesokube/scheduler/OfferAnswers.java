@@ -69,7 +69,9 @@ final class OfferAnswers {
           LOG.info("framework {}: offer {} is gone", config.frameworkName(), offerName);
           return false;
         }
-        boolean retryable = e.getCode() == 0 || e.getCode() >= 500 || e.getCode() == 429;
+        // No HTTP status at all (code -1 or 0: a timeout, a refused or reset connection, as while
+        // etcd or the API server is away), a server error, or too many requests.
+        boolean retryable = e.getCode() <= 0 || e.getCode() >= 500 || e.getCode() == 429;
         if (!retryable || System.nanoTime() > deadline) {
           throw e;
         }
