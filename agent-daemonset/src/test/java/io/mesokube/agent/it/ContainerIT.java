@@ -298,6 +298,50 @@ class ContainerIT {
   }
 
   @Test
+  void aTaskMarkedUnreachableWhileItsImageIsPulledRunsOnceThePullEnds(TestCluster cluster)
+      throws Exception {
+    AgentIT.framework(cluster);
+    byte[] noise = new byte[3_000_000];
+    new java.util.Random(13).nextBytes(noise);
+    TestImages.pushBusyboxWith(
+        registry,
+        "tools/partitioned",
+        "1",
+        BUSYBOX,
+        List.of(
+            TarEntrySpec.dir("data/"),
+            TarEntrySpec.file("data/noise", java.util.Base64.getEncoder().encodeToString(noise))));
+    try (var slow = ThrottledProxy.start(registry.host(), 500_000)) {
+      String image = slow.host() + "/tools/partitioned:1";
+      AgentIT.apply(cluster, container("partitioned", image, "echo launched", ""));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                Task t = cluster.client().resources(Task.class).withName("partitioned").get();
+                return t != null
+                    && t.getStatus() != null
+                    && t.getStatus().message() != null
+                    && t.getStatus().message().startsWith("pulling image " + image + ": ");
+              });
+      // What the operator writes when the agent's Lease lapses; the pull goes on meanwhile and its
+      // progress may no longer be written over this state.
+      AgentIT.patchStatus(
+          cluster,
+          "partitioned",
+          "{\"status\":{\"state\":\"TASK_UNREACHABLE\",\"reason\":\"REASON_AGENT_DISCONNECTED\","
+              + "\"message\":\"the agent stopped renewing its heartbeat\"}}");
+
+      Task task = AgentIT.awaitTerminal(cluster, "partitioned");
+      assertThat(task.getStatus().state())
+          .as(task.getStatus().history().toString())
+          .isEqualTo(TaskState.TASK_FINISHED);
+      assertThat(states(task)).contains(TaskState.TASK_RUNNING);
+      assertThat(read(task.getStatus().sandbox() + "/stdout")).isEqualTo("launched\n");
+    }
+  }
+
+  @Test
   void aLongPullReportsItsProgressInTheTasksStatus(TestCluster cluster) throws Exception {
     AgentIT.framework(cluster);
     // A layer of about 4.5 MB on busybox through a proxy that passes 1 MB/s: a pull of some five
