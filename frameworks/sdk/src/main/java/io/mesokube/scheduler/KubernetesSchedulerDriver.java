@@ -131,10 +131,20 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
       var ops = first && !completed.isEmpty() ? completed : null;
       offers.answering(offerName);
       var answer = new OfferAnswer(OfferAnswer.Type.Accept, ops, refuseSeconds);
-      if (!answers.answer(offerName, answer) && ops != null) {
-        dropped(offerName, ops);
-      }
       first = false;
+      boolean written;
+      try {
+        written = answers.answer(offerName, answer);
+      } catch (KubernetesClientException e) {
+        if (ops == null || !OfferAnswers.retryable(e)) {
+          throw e;
+        }
+        answerInDoubt(offerName, answer, ops);
+        continue;
+      }
+      if (!written && ops != null) {
+        dropped(offerName, ops, "offer " + offerName + " no longer exists");
+      }
     }
   }
 
@@ -203,7 +213,60 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
   }
 
   /** Every task of an accept whose offer is gone ends TASK_DROPPED, as Mesos' master does. */
-  private void dropped(String offerName, List<OfferOperation> operations) {
+  /**
+   * A launch whose answer could not be written while the API server was away: its tasks are in
+   * doubt (the answer may have landed, or not), so nothing is reported for them until the answer is
+   * written (their Tasks then report) or the offer is known to be gone (those not created are
+   * dropped). Mesos' scheduler learns the same through reconciliation; here the driver resolves it.
+   */
+  private void answerInDoubt(String offerName, OfferAnswer answer, List<OfferOperation> ops) {
+    LOG.warn(
+        "framework {}: the API server did not take the answer to offer {}; its launch is in doubt"
+            + " and the answer is written in the background",
+        config.frameworkName(),
+        offerName);
+    answers
+        .answerLater(offerName, answer)
+        .whenComplete(
+            (written, error) -> {
+              if (status.get() != DRIVER_RUNNING) {
+                return;
+              }
+              String why = "offer " + offerName + " no longer exists";
+              if (error != null) {
+                LOG.error(
+                    "framework {}: the answer to offer {} cannot be written: {}",
+                    config.frameworkName(),
+                    offerName,
+                    error.getMessage());
+                why =
+                    "the answer to offer "
+                        + offerName
+                        + " cannot be written: "
+                        + error.getMessage();
+              } else if (written) {
+                LOG.info(
+                    "framework {}: the answer to offer {} is written",
+                    config.frameworkName(),
+                    offerName);
+                return;
+              }
+              try {
+                dropped(offerName, ops, why);
+              } catch (KubernetesClientException e) {
+                LOG.error(
+                    "framework {}: cannot tell which tasks of offer {} exist: {}",
+                    config.frameworkName(),
+                    offerName,
+                    e.getMessage());
+              }
+            });
+  }
+
+  /**
+   * Reports TASK_DROPPED, with {@code why}, for the tasks of {@code operations} that do not exist.
+   */
+  private void dropped(String offerName, List<OfferOperation> operations, String why) {
     var names =
         operations.stream()
             .filter(operation -> operation.launch() != null)
@@ -223,7 +286,7 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
                         task.name(),
                         TaskState.TASK_DROPPED,
                         TaskStatusUpdate.REASON_INVALID_OFFERS,
-                        "offer " + offerName + " no longer exists"))
+                        why))
             .toList();
     deliver(updates);
   }
@@ -251,6 +314,7 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
   }
 
   private void shutdown() {
+    answers.close();
     events.close();
     lease.close();
     callbacks.close();

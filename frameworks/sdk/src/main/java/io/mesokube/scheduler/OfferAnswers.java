@@ -15,6 +15,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +28,44 @@ import org.slf4j.LoggerFactory;
  * templates get the framework's name in their spec and its label, so the SDK's label-scoped Task
  * informer sees the Tasks the operator creates from them.
  */
-final class OfferAnswers {
+final class OfferAnswers implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OfferAnswers.class);
 
+  /** The longest pause between attempts of an answer in doubt. */
+  private static final long MAX_DELAY_MILLIS = 4000;
+
   private final SchedulerConfig config;
+  private final Duration retryFor;
+
+  /** Where answers in doubt are retried; made at the first one. */
+  private ScheduledExecutorService inDoubt;
+
+  private boolean closed;
 
   OfferAnswers(SchedulerConfig config) {
+    this(config, RETRY_FOR);
+  }
+
+  /** With {@code retryFor} instead of {@link #RETRY_FOR}; for tests. */
+  OfferAnswers(SchedulerConfig config, Duration retryFor) {
     this.config = config;
+    this.retryFor = retryFor;
+  }
+
+  private synchronized ScheduledExecutorService inDoubt() {
+    if (closed) {
+      throw new RejectedExecutionException("the driver stopped");
+    }
+    if (inDoubt == null) {
+      inDoubt =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform()
+                  .daemon()
+                  .name("mesokube-answers-" + config.frameworkName())
+                  .factory());
+    }
+    return inDoubt;
   }
 
   /** Launch operations with every task template completed for this framework. */
@@ -50,7 +85,7 @@ final class OfferAnswers {
    */
   boolean answer(String offerName, OfferAnswer answer) {
     var patch = Map.of("spec", Map.of("answer", answer));
-    long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+    long deadline = System.nanoTime() + retryFor.toNanos();
     long delayMillis = 250;
     while (true) {
       try {
@@ -69,10 +104,7 @@ final class OfferAnswers {
           LOG.info("framework {}: offer {} is gone", config.frameworkName(), offerName);
           return false;
         }
-        // No HTTP status at all (code -1 or 0: a timeout, a refused or reset connection, as while
-        // etcd or the API server is away), a server error, or too many requests.
-        boolean retryable = e.getCode() <= 0 || e.getCode() >= 500 || e.getCode() == 429;
-        if (!retryable || System.nanoTime() > deadline) {
+        if (!retryable(e) || System.nanoTime() > deadline) {
           throw e;
         }
         LOG.warn(
@@ -82,8 +114,72 @@ final class OfferAnswers {
             e.getMessage(),
             delayMillis);
         sleep(delayMillis);
-        delayMillis = Math.min(delayMillis * 2, 4000);
+        delayMillis = Math.min(delayMillis * 2, MAX_DELAY_MILLIS);
       }
+    }
+  }
+
+  /**
+   * Whether {@code e} may pass: no HTTP status at all (code -1 or 0: a timeout, a refused or reset
+   * connection, as while etcd or the API server is away), a server error, or too many requests.
+   */
+  static boolean retryable(KubernetesClientException e) {
+    return e.getCode() <= 0 || e.getCode() >= 500 || e.getCode() == 429;
+  }
+
+  /**
+   * Goes on writing an answer that {@link #answer} gave up on (the API server stayed away for
+   * longer than its retries), in the background and for as long as it takes: the launch it carries
+   * is in doubt until then, and must be neither lost nor reported before it is known. Completes
+   * with true once written, false if the offer is gone (its tasks were then created, if an earlier
+   * write landed, or were never), or exceptionally with an error that no retry can mend (a 4xx).
+   */
+  CompletableFuture<Boolean> answerLater(String offerName, OfferAnswer answer) {
+    var result = new CompletableFuture<Boolean>();
+    try {
+      inDoubt().execute(() -> answerInDoubt(offerName, answer, result, 250));
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
+  private void answerInDoubt(
+      String offerName, OfferAnswer answer, CompletableFuture<Boolean> result, long delayMillis) {
+    try {
+      result.complete(answer(offerName, answer));
+    } catch (KubernetesClientException e) {
+      if (!retryable(e)) {
+        result.completeExceptionally(e);
+        return;
+      }
+      LOG.warn(
+          "framework {}: the answer to offer {} is still not written ({}); trying again",
+          config.frameworkName(),
+          offerName,
+          e.getMessage());
+      try {
+        inDoubt()
+            .schedule(
+                () ->
+                    answerInDoubt(
+                        offerName, answer, result, Math.min(delayMillis * 2, MAX_DELAY_MILLIS)),
+                delayMillis,
+                TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopped) {
+        result.completeExceptionally(e);
+      }
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+  }
+
+  /** Stops the answers in doubt (the driver stopped): they stay unwritten. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (inDoubt != null) {
+      inDoubt.shutdownNow();
     }
   }
 

@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,8 +116,40 @@ class OfferAnswersTest {
     assertThat(answers().answer("o-1", decline())).isFalse();
   }
 
+  @Test
+  void anAnswerGivenUpOnIsWrittenInTheBackgroundOnceTheServerIsBack() throws Exception {
+    // The server hangs for longer than the answer's retries (1 s here), then answers.
+    behaviour = n -> n <= 5 ? 0 : 200;
+    try (var answers = answers(Duration.ofSeconds(1))) {
+      assertThatThrownBy(() -> answers.answer("o-1", decline()))
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isLessThanOrEqualTo(0));
+
+      assertThat(answers.answerLater("o-1", decline()).get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(methods).last().isEqualTo("PATCH");
+    }
+  }
+
+  @Test
+  void anAnswerInDoubtEndsWhenTheOfferIsGoneOrTheServerRefusesIt() throws Exception {
+    behaviour = n -> n <= 3 ? 0 : 404;
+    try (var answers = answers(Duration.ofMillis(500))) {
+      assertThat(answers.answerLater("o-1", decline()).get(30, TimeUnit.SECONDS)).isFalse();
+    }
+    calls.set(0);
+    behaviour = n -> n <= 3 ? 0 : 403;
+    try (var answers = answers(Duration.ofMillis(500))) {
+      assertThatThrownBy(() -> answers.answerLater("o-1", decline()).get(30, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(KubernetesClientException.class);
+    }
+  }
+
   private OfferAnswers answers() {
     return new OfferAnswers(SchedulerConfig.builder(client, "ns", "fw").build());
+  }
+
+  private OfferAnswers answers(Duration retryFor) {
+    return new OfferAnswers(SchedulerConfig.builder(client, "ns", "fw").build(), retryFor);
   }
 
   private static OfferAnswer decline() {
