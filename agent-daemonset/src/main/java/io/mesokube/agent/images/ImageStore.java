@@ -134,7 +134,6 @@ public final class ImageStore {
     final CompletableFuture<Provided> result = new CompletableFuture<>();
     final List<Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile int waiters; // changed only in the pulling map's compute
-    boolean abandoned;
     Thread puller;
 
     void say(String message) {
@@ -378,7 +377,7 @@ public final class ImageStore {
         pulling.compute(
             id,
             (k, f) -> {
-              if (f == null || f.abandoned) {
+              if (f == null) {
                 f = new Flight();
               } else {
                 joined[0] = true;
@@ -418,7 +417,6 @@ public final class ImageStore {
               return f;
             }
             LOG.info("Stopping the pull of {}: no task waits for it any more", ref);
-            f.abandoned = true;
             f.puller.interrupt();
             return null;
           });
