@@ -433,15 +433,7 @@ class ImageStoreIT {
   void aSlowPullSaysHowFarItGotToEveryTaskWaitingForIt() throws Exception {
     // A layer of about 4.5 MB (gzip cannot shrink random bytes in base64 much more) through a
     // proxy that passes 1.5 MB/s: three seconds.
-    byte[] noise = new byte[4_500_000];
-    new java.util.Random(7).nextBytes(noise);
-    TestImages.pushLayers(
-        registry,
-        "tools/big",
-        "1",
-        List.of(
-            TarEntrySpec.dir("data/"),
-            TarEntrySpec.file("data/noise", Base64.getEncoder().encodeToString(noise))));
+    TestImages.pushLayers(registry, "tools/big", "1", TestImages.noise(4_500_000, 7));
     try (var slow = ThrottledProxy.start(registry.host(), 1_500_000);
         var threads = Executors.newVirtualThreadPerTaskExecutor()) {
       String ref = slow.host() + "/tools/big:1";

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.mesokube.agent.images.registry.ImageConfig;
 import io.mesokube.agent.images.registry.SilentRegistry;
-import io.mesokube.agent.images.registry.TarEntrySpec;
 import io.mesokube.agent.images.registry.TestImages;
 import io.mesokube.agent.images.registry.TestRegistry;
 import io.mesokube.agent.images.registry.ThrottledProxy;
@@ -301,16 +300,8 @@ class ContainerIT {
   void aTaskMarkedUnreachableWhileItsImageIsPulledRunsOnceThePullEnds(TestCluster cluster)
       throws Exception {
     AgentIT.framework(cluster);
-    byte[] noise = new byte[3_000_000];
-    new java.util.Random(13).nextBytes(noise);
     TestImages.pushBusyboxWith(
-        registry,
-        "tools/partitioned",
-        "1",
-        BUSYBOX,
-        List.of(
-            TarEntrySpec.dir("data/"),
-            TarEntrySpec.file("data/noise", java.util.Base64.getEncoder().encodeToString(noise))));
+        registry, "tools/partitioned", "1", BUSYBOX, TestImages.noise(3_000_000, 13));
     try (var slow = ThrottledProxy.start(registry.host(), 500_000)) {
       String image = slow.host() + "/tools/partitioned:1";
       AgentIT.apply(cluster, container("partitioned", image, "echo launched", ""));
@@ -346,16 +337,8 @@ class ContainerIT {
     AgentIT.framework(cluster);
     // A layer of about 4.5 MB on busybox through a proxy that passes 1 MB/s: a pull of some five
     // seconds.
-    byte[] noise = new byte[4_500_000];
-    new java.util.Random(11).nextBytes(noise);
     TestImages.pushBusyboxWith(
-        registry,
-        "tools/big",
-        "1",
-        BUSYBOX,
-        List.of(
-            TarEntrySpec.dir("data/"),
-            TarEntrySpec.file("data/noise", java.util.Base64.getEncoder().encodeToString(noise))));
+        registry, "tools/big", "1", BUSYBOX, TestImages.noise(4_500_000, 11));
     try (var slow = ThrottledProxy.start(registry.host(), 1_000_000)) {
       String image = slow.host() + "/tools/big:1";
       AgentIT.apply(cluster, container("big", image, "wc -c < /data/noise", ""));

@@ -45,6 +45,20 @@ public final class TestImages {
   }
 
   /**
+   * A layer's entries: {@code data/} and {@code data/noise}, the base64 of {@code bytes} random
+   * bytes (from {@code seed}): about {@code bytes} once gzip has done what it can, so that a pull
+   * of it takes its time through a {@link ThrottledProxy}. The file has {@code 4 * bytes / 3}
+   * characters.
+   */
+  public static List<TarEntrySpec> noise(int bytes, long seed) {
+    byte[] noise = new byte[bytes];
+    new java.util.Random(seed).nextBytes(noise);
+    return List.of(
+        TarEntrySpec.dir("data/"),
+        TarEntrySpec.file("data/noise", java.util.Base64.getEncoder().encodeToString(noise)));
+  }
+
+  /**
    * As {@link #pushBusybox(TestRegistry, String, String, ImageConfig)}, with one more layer on top
    * holding {@code layer}.
    */
