@@ -137,15 +137,19 @@ final class OfferAnswers implements AutoCloseable {
   CompletableFuture<Boolean> answerLater(String offerName, OfferAnswer answer) {
     var result = new CompletableFuture<Boolean>();
     try {
-      inDoubt().execute(() -> answerInDoubt(offerName, answer, result, 250));
+      inDoubt().execute(() -> answerInDoubt(offerName, answer, result));
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(e);
     }
     return result;
   }
 
+  /**
+   * One more {@link #answer} (itself retrying for {@code retryFor}, backing off to {@link
+   * #MAX_DELAY_MILLIS}); if the API server is still away, the next one at that longest pause.
+   */
   private void answerInDoubt(
-      String offerName, OfferAnswer answer, CompletableFuture<Boolean> result, long delayMillis) {
+      String offerName, OfferAnswer answer, CompletableFuture<Boolean> result) {
     try {
       result.complete(answer(offerName, answer));
     } catch (KubernetesClientException e) {
@@ -161,10 +165,8 @@ final class OfferAnswers implements AutoCloseable {
       try {
         inDoubt()
             .schedule(
-                () ->
-                    answerInDoubt(
-                        offerName, answer, result, Math.min(delayMillis * 2, MAX_DELAY_MILLIS)),
-                delayMillis,
+                () -> answerInDoubt(offerName, answer, result),
+                MAX_DELAY_MILLIS,
                 TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException stopped) {
         result.completeExceptionally(e);

@@ -293,15 +293,7 @@ class MesokubeE2EIT {
               Task t = task(cluster, "stranded");
               assertThat(state(t)).isEqualTo(TaskState.TASK_LOST);
               assertThat(t.getStatus().reason()).isEqualTo(Reasons.AGENT_REMOVED);
-              assertThat(
-                      cluster
-                          .client()
-                          .resources(Agent.class)
-                          .withName(victim)
-                          .get()
-                          .getStatus()
-                          .phase())
-                  .isEqualTo(AgentPhase.Unreachable);
+              assertThat(phase(cluster, victim)).isEqualTo(AgentPhase.Unreachable);
             });
     // The task kept running on the host meanwhile, as in a partition.
     assertThat(CgroupRoots.taskCgroups(CGROUPS + "/" + victim)).anyMatch(p -> p.endsWith(uid));
@@ -313,15 +305,7 @@ class MesokubeE2EIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              assertThat(
-                      cluster
-                          .client()
-                          .resources(Agent.class)
-                          .withName(victim)
-                          .get()
-                          .getStatus()
-                          .phase())
-                  .isEqualTo(AgentPhase.Active);
+              assertThat(phase(cluster, victim)).isEqualTo(AgentPhase.Active);
               assertThat(CgroupRoots.taskCgroups(CGROUPS + "/" + victim))
                   .noneMatch(p -> p.endsWith(uid));
             });
@@ -354,6 +338,10 @@ class MesokubeE2EIT {
 
   private static List<Task> tasks(TestCluster cluster) {
     return cluster.client().resources(Task.class).list().getItems();
+  }
+
+  private static AgentPhase phase(TestCluster cluster, String agent) {
+    return cluster.client().resources(Agent.class).withName(agent).get().getStatus().phase();
   }
 
   private static Task task(TestCluster cluster, String name) {
