@@ -5,9 +5,11 @@ import io.mesokube.api.Mesokube;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -30,6 +32,16 @@ import java.util.function.Supplier;
  * unreachable is back only on a renewal seen after it was marked ({@link #renewedAfter}). The
  * agents' Lease informer runs on every replica, so on a failover the new leader has seen live
  * agents renew moments before.
+ *
+ * <p>When every agent goes silent at once, the view is more likely broken (a watch that stopped, an
+ * API server or etcd that is away) than every agent at the same moment. That is decided for the
+ * view as a whole, not agent by agent: the view is {@link #quiet} when this replica saw no agent
+ * prove alive for two renewal intervals of the longest Lease. Deciding per agent ("is any other
+ * agent still fresh?") fails on skew: agents renew at different moments, so the first agent to
+ * expire always finds another whose last renewal, a few milliseconds later, has not yet expired.
+ * And when proofs come again after a quiet view, silence counts afresh from then, as from a new
+ * leader's start: the renewals of live agents arrive one by one, and the last of them must not be
+ * taken for dead because the first already came.
  */
 public final class Sightings {
   /** How long a renewal keeps an agent offerable when its Lease states no duration. */
@@ -40,7 +52,7 @@ public final class Sightings {
    * @param at when this replica first saw it
    * @param renewal the latest Lease renewal the informer delivered (agent's clock), or null
    * @param renewedAt when this replica saw the Lease renewed (its clock), or null if it never did
-   * @param lease the Lease's duration
+   * @param lease the Lease's duration, or null before the Lease was seen
    */
   private record Seen(
       Instant proof, Instant at, Instant renewal, Instant renewedAt, Duration lease) {}
@@ -48,6 +60,15 @@ public final class Sightings {
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private final Clock clock;
   private final Supplier<Instant> leadingSince;
+
+  /** When this replica last saw an agent prove alive (its clock), or null if never. */
+  private Instant lastProof;
+
+  /** When proofs came again after the view was quiet (its clock), or null. */
+  private volatile Instant resumed;
+
+  /** How many known agents renew a Lease of each duration (every third of it). */
+  private final NavigableMap<Duration, Integer> leases = new TreeMap<>();
 
   /**
    * @param leadingSince when this replica started leading (null while it does not): silence is
@@ -77,15 +98,19 @@ public final class Sightings {
         seconds == null || seconds <= 0 ? DEFAULT_LEASE : Duration.ofSeconds(seconds);
     Instant now = clock.instant();
     boolean was = renewing(agent, now);
+    boolean[] renewedNow = {false};
+    Duration[] leaseBefore = {null};
     seen.compute(
         agent,
         (k, old) -> {
           if (old == null) {
             return new Seen(renewal, now, renewal, null, duration);
           }
+          leaseBefore[0] = old.lease();
           // Only a change of the Lease itself shows life: a registration seen for the first
           // time may be long past.
           boolean renewed = old.renewal() != null && renewal.isAfter(old.renewal());
+          renewedNow[0] = renewed;
           Instant latest =
               old.renewal() == null || renewal.isAfter(old.renewal()) ? renewal : old.renewal();
           Instant renewedAt = renewed ? now : old.renewedAt();
@@ -93,6 +118,10 @@ public final class Sightings {
               ? new Seen(renewal, now, latest, renewedAt, duration)
               : new Seen(old.proof(), old.at(), latest, renewedAt, duration);
         });
+    leaseChanged(leaseBefore[0], duration);
+    if (renewedNow[0]) {
+      proofSeen(now);
+    }
     return !was && renewing(agent, now);
   }
 
@@ -103,17 +132,24 @@ public final class Sightings {
    */
   public Instant firstSeen(String agent, Instant proof) {
     Instant now = clock.instant();
+    boolean[] news = {false};
     Seen s =
         seen.compute(
             agent,
             (k, old) -> {
               if (old == null) {
-                return new Seen(proof, now, null, null, DEFAULT_LEASE);
+                return new Seen(proof, now, null, null, null);
               }
-              return proof.isAfter(old.proof())
-                  ? new Seen(proof, now, old.renewal(), old.renewedAt(), old.lease())
-                  : old;
+              if (!proof.isAfter(old.proof())) {
+                return old;
+              }
+              news[0] = true;
+              return new Seen(proof, now, old.renewal(), old.renewedAt(), old.lease());
             });
+    if (news[0]) {
+      // A newer proof of an agent already known (a registration after a renewal): seen now.
+      proofSeen(now);
+    }
     return clamp(s.at());
   }
 
@@ -124,7 +160,9 @@ public final class Sightings {
    */
   public boolean renewing(String agent, Instant now) {
     Seen s = seen.get(agent);
-    return s != null && s.renewedAt() != null && now.isBefore(s.renewedAt().plus(s.lease()));
+    return s != null
+        && s.renewedAt() != null
+        && now.isBefore(s.renewedAt().plus(s.lease() == null ? DEFAULT_LEASE : s.lease()));
   }
 
   /** Whether this replica saw {@code agent} renew its Lease after {@code time} (its clock). */
@@ -134,25 +172,62 @@ public final class Sightings {
   }
 
   /**
-   * Whether every one of {@code agents} is silent at {@code now}: none showed a proof of life this
-   * replica saw within {@code timeout}. An agent never seen is silent. False for no agents.
+   * Whether this replica's view of the heartbeats is quiet at {@code now}: it saw no agent prove
+   * alive for two renewal intervals of the longest Lease (or never did). While any agent lives and
+   * the view works, proofs come at least once per renewal interval.
    */
-  public boolean allSilent(Collection<String> agents, Duration timeout, Instant now) {
-    if (agents.isEmpty()) {
-      return false;
+  public synchronized boolean quiet(Instant now) {
+    return lastProof == null || !now.isBefore(lastProof.plus(quietGap()));
+  }
+
+  /** Notes a proof of life seen at {@code now}; after a quiet view, silence counts from now. */
+  private synchronized void proofSeen(Instant now) {
+    if (lastProof != null && !now.isBefore(lastProof.plus(quietGap()))) {
+      resumed = now;
     }
-    for (String agent : agents) {
-      Seen s = seen.get(agent);
-      if (s != null && now.isBefore(clamp(s.at()).plus(timeout))) {
-        return false;
-      }
+    if (lastProof == null || now.isAfter(lastProof)) {
+      lastProof = now;
     }
-    return true;
+  }
+
+  /**
+   * Two renewal intervals (a third of the Lease each) of the longest Lease a known agent renews:
+   * while any agent lives, no longer passes without a renewal.
+   */
+  private Duration quietGap() {
+    Duration longest =
+        leases.descendingMap().entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse(DEFAULT_LEASE);
+    return longest.multipliedBy(2).dividedBy(3);
+  }
+
+  /** Moves one agent's count from one Lease duration to another (either may be null). */
+  private synchronized void leaseChanged(Duration before, Duration after) {
+    if (Objects.equals(before, after)) {
+      return;
+    }
+    // Counts may pass below zero for a moment when two changes of one agent cross; they add up.
+    if (before != null) {
+      leases.merge(before, -1, (a, b) -> a + b == 0 ? null : a + b);
+    }
+    if (after != null) {
+      leases.merge(after, 1, (a, b) -> a + b == 0 ? null : a + b);
+    }
   }
 
   /** Forgets agents no longer known. */
   public void retain(Set<String> agents) {
-    seen.keySet().retainAll(agents);
+    for (String agent : Set.copyOf(seen.keySet())) {
+      if (!agents.contains(agent)) {
+        Seen gone = seen.remove(agent);
+        if (gone != null) {
+          leaseChanged(gone.lease(), null);
+        }
+      }
+    }
   }
 
   /** How many agents are remembered. */
@@ -160,8 +235,14 @@ public final class Sightings {
     return seen.size();
   }
 
+  /** Silence never counts from before this replica led, nor from before proofs came back. */
   private Instant clamp(Instant at) {
     Instant since = leadingSince.get();
-    return since != null && since.isAfter(at) ? since : at;
+    Instant back = resumed;
+    Instant from = at;
+    if (since != null && since.isAfter(from)) {
+      from = since;
+    }
+    return back != null && back.isAfter(from) ? back : from;
   }
 }

@@ -19,22 +19,27 @@ final class ActiveAgent {
    * The decision at {@code now}.
    *
    * @param leaseMissing whether the agent has no heartbeat Lease at all
-   * @param othersSilent whether every other Active agent (at least one) is silent too
+   * @param sight what this replica saw: whether every agent is silent, and renewals after a time
    */
   static AgentStep step(
       AgentStatus previous,
       Heartbeat heartbeat,
       boolean leaseMissing,
-      boolean othersSilent,
+      AgentLife.Sight sight,
       List<Task> tasks,
       Predicate<Task> partitionAware,
       Timeouts timeouts,
       Instant now) {
     if (heartbeat != null && heartbeat.fresh(now)) {
       return new AgentStep(
-          AgentPhase.Active, null, AgentStep.RENEWING, List.of(), null, heartbeat.expires());
+          AgentPhase.Active,
+          null,
+          stillHeld(previous, sight) ? null : AgentStep.RENEWING,
+          List.of(),
+          null,
+          heartbeat.expires());
     }
-    if (othersSilent) {
+    if (sight.allSilent()) {
       return holding(previous, heartbeat, now);
     }
     String silence;
@@ -102,6 +107,19 @@ final class ActiveAgent {
         List.of(),
         news ? new Notice(true, ALL_SILENT, message) : null,
         now.plus(RECHECK));
+  }
+
+  /**
+   * Whether the agent was held while every agent was silent and has not renewed since: when proofs
+   * come again, every agent gets a full timeout, which is no proof that this one renews.
+   */
+  private static boolean stillHeld(AgentStatus previous, AgentLife.Sight sight) {
+    Condition was = AgentStep.reachable(previous);
+    if (was == null || !ALL_SILENT.equals(was.reason())) {
+      return false;
+    }
+    Instant heldSince = Heartbeat.parse(was.lastTransitionTime());
+    return heldSince != null && !sight.renewedAfter().test(heldSince);
   }
 
   /** Reason of the Reachable condition (Unknown) while every agent is silent. */

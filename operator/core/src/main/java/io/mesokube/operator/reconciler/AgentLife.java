@@ -33,13 +33,14 @@ record AgentLife(
    * What the operator saw, by its own clock.
    *
    * @param firstSeen when it first saw a proof of life (given in the agent's clock)
-   * @param othersSilent whether every other Active agent (at least one) is silent too
+   * @param allSilent whether every agent is silent in this replica's view while another agent is
+   *     Active: no agent is marked unreachable then
    * @param renewedAfter whether the operator saw the agent's Lease renewed after a time (its
    *     clock): an unreachable agent is back only on such a renewal, not on a new leader's fresh
    *     look at an old one
    */
   record Sight(
-      UnaryOperator<Instant> firstSeen, boolean othersSilent, Predicate<Instant> renewedAfter) {}
+      UnaryOperator<Instant> firstSeen, boolean allSilent, Predicate<Instant> renewedAfter) {}
 
   /** An event to record on the agent. */
   record Notice(boolean warning, String reason, String message) {}
@@ -75,14 +76,7 @@ record AgentLife(
           case Registering -> AgentStep.registering(previous);
           case Active ->
               ActiveAgent.step(
-                  previous,
-                  heartbeat,
-                  lease == null,
-                  sight.othersSilent(),
-                  tasks,
-                  partitionAware,
-                  timeouts,
-                  now);
+                  previous, heartbeat, lease == null, sight, tasks, partitionAware, timeouts, now);
           case Unreachable ->
               UnreachableAgent.step(
                   previous, heartbeat, sight, tasks, partitionAware, timeouts, now);

@@ -107,7 +107,7 @@ public class AgentReconciler implements Reconciler<Agent> {
     var sight =
         new AgentLife.Sight(
             proof -> view.sightings().firstSeen(name, proof),
-            othersSilent(name, now),
+            allSilent(name, now),
             time -> view.sightings().renewedAfter(name, time));
     AgentLife life =
         AgentLife.of(
@@ -154,15 +154,19 @@ public class AgentReconciler implements Reconciler<Agent> {
     return wait == null ? control : control.rescheduleAfter(wait);
   }
 
-  /** Whether every other Active agent (at least one) is silent in this replica's sight. */
-  private boolean othersSilent(String agent, Instant now) {
-    List<String> others =
-        view.agents().stream()
-            .filter(a -> a.getStatus() != null && a.getStatus().phase() == AgentPhase.Active)
-            .map(a -> a.getMetadata().getName())
-            .filter(n -> !n.equals(agent))
-            .toList();
-    return view.sightings().allSilent(others, config.unreachableTimeout(), now);
+  /**
+   * Whether every agent is silent in this replica's view (see {@link
+   * io.mesokube.operator.cluster.Sightings#quiet}) while another agent is Active: with a single
+   * Active agent its silence is its own.
+   */
+  private boolean allSilent(String agent, Instant now) {
+    return view.sightings().quiet(now)
+        && view.agents().stream()
+            .anyMatch(
+                a ->
+                    a.getStatus() != null
+                        && a.getStatus().phase() == AgentPhase.Active
+                        && !a.getMetadata().getName().equals(agent));
   }
 
   private boolean partitionAware(Task task) {

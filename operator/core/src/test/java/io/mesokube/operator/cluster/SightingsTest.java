@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -40,20 +39,64 @@ class SightingsTest {
     leadingSince.set(T0.plusSeconds(60));
     clock.now = T0.plusSeconds(61);
     assertThat(sightings.firstSeen("a1", T0)).isEqualTo(T0.plusSeconds(60));
-    assertThat(sightings.allSilent(List.of("a1"), TIMEOUT, T0.plusSeconds(89))).isFalse();
-    assertThat(sightings.allSilent(List.of("a1"), TIMEOUT, T0.plusSeconds(90))).isTrue();
   }
 
   @Test
-  void allSilentOnlyWhenNoAgentWasSeenWithinTheTimeout() {
-    sightings.firstSeen("a1", T0);
-    clock.now = T0.plusSeconds(20);
-    sightings.firstSeen("a2", T0.plusSeconds(19));
-    assertThat(sightings.allSilent(List.of("a1", "a2"), TIMEOUT, T0.plusSeconds(35))).isFalse();
-    assertThat(sightings.allSilent(List.of("a1", "a2"), TIMEOUT, T0.plusSeconds(50))).isTrue();
-    assertThat(sightings.allSilent(List.of("a1", "never-seen"), TIMEOUT, T0.plusSeconds(31)))
-        .isTrue();
-    assertThat(sightings.allSilent(List.of(), TIMEOUT, T0.plusSeconds(50))).isFalse();
+  void theViewIsQuietWhenNoAgentWasSeenRenewingForTwoRenewalIntervals() {
+    assertThat(sightings.quiet(T0)).as("nothing seen yet").isTrue();
+    sightings.observe(lease("a1", T0.minusSeconds(500)));
+    assertThat(sightings.quiet(T0)).as("a Lease as first listed proves nothing").isTrue();
+    sightings.observe(lease("a1", T0.minusSeconds(497)));
+    // 10 s Leases are renewed every 3.3 s: two intervals without any renewal is quiet.
+    assertThat(sightings.quiet(T0.plusMillis(6_666))).isFalse();
+    assertThat(sightings.quiet(T0.plusMillis(6_667))).isTrue();
+  }
+
+  @Test
+  void agentsGoingSilentAMomentApartLeaveTheViewQuietForEachOfThem() {
+    // The case a per-agent check got wrong: two agents' last renewals 80 ms apart, then nothing.
+    sightings.observe(lease("a1", T0.minusSeconds(10)));
+    sightings.observe(lease("a2", T0.minusSeconds(10)));
+    sightings.observe(lease("a1", T0));
+    clock.now = T0.plusMillis(80);
+    sightings.observe(lease("a2", T0.plusMillis(80)));
+    Instant firstExpires = sightings.firstSeen("a1", T0).plus(TIMEOUT);
+    Instant secondExpires = sightings.firstSeen("a2", T0.plusMillis(80)).plus(TIMEOUT);
+    assertThat(sightings.quiet(firstExpires)).isTrue();
+    assertThat(sightings.quiet(secondExpires)).isTrue();
+  }
+
+  @Test
+  void afterAQuietViewSilenceCountsFromWhenProofsCameBack() {
+    sightings.observe(lease("a1", T0.minusSeconds(10)));
+    sightings.observe(lease("a2", T0.minusSeconds(10)));
+    sightings.observe(lease("a1", T0));
+    sightings.observe(lease("a2", T0));
+    assertThat(sightings.firstSeen("a2", T0)).isEqualTo(T0);
+    // An outage of a minute; a1's renewal comes back first, a2's a moment later.
+    clock.now = T0.plusSeconds(60);
+    sightings.observe(lease("a1", T0.plusSeconds(60)));
+    assertThat(sightings.quiet(clock.now)).isFalse();
+    assertThat(sightings.firstSeen("a2", T0))
+        .as("a2 gets a full timeout from when renewals came back")
+        .isEqualTo(T0.plusSeconds(60));
+    // Renewals that keep coming are no resumption: a2 still counts from when they came back.
+    clock.now = T0.plusSeconds(63);
+    sightings.observe(lease("a1", T0.plusSeconds(63)));
+    assertThat(sightings.firstSeen("a2", T0)).isEqualTo(T0.plusSeconds(60));
+  }
+
+  @Test
+  void theQuietGapFollowsTheLongestLeaseOfTheAgentsKnown() {
+    sightings.observe(lease("a1", T0.minusSeconds(100), 30));
+    sightings.observe(lease("a2", T0.minusSeconds(100), 3));
+    sightings.observe(lease("a1", T0.minusSeconds(90), 30));
+    assertThat(sightings.quiet(T0.plusSeconds(19))).isFalse();
+    assertThat(sightings.quiet(T0.plusSeconds(20))).isTrue();
+    // The agent with the long Lease is deleted: two of a2's 1 s renewal intervals are quiet.
+    sightings.retain(Set.of("a2"));
+    assertThat(sightings.quiet(T0.plusSeconds(2))).isTrue();
+    assertThat(sightings.quiet(T0.plusMillis(1_999))).isFalse();
   }
 
   @Test
@@ -105,6 +148,10 @@ class SightingsTest {
   }
 
   private static Lease lease(String agent, Instant renewed) {
+    return lease(agent, renewed, 10);
+  }
+
+  private static Lease lease(String agent, Instant renewed, int seconds) {
     return new LeaseBuilder()
         .withNewMetadata()
         .withName(Mesokube.agentLeaseName(agent))
@@ -113,7 +160,7 @@ class SightingsTest {
         .withNewSpec()
         .withHolderIdentity(agent + "-id")
         .withRenewTime(renewed.atZone(ZoneOffset.UTC))
-        .withLeaseDurationSeconds(10)
+        .withLeaseDurationSeconds(seconds)
         .endSpec()
         .build();
   }

@@ -223,7 +223,11 @@ class AgentLifecycleIT {
               });
 
       // Both silent at once, as when the operator's view of the cluster breaks: held, not lost.
+      // Their last renewals are a renewal interval apart, as they are when a view breaks between
+      // them: a check made agent by agent found the second still fresh when the first expired.
       first.stopHeartbeat();
+      int renewals = second.renewals();
+      await().atMost(PHASE_WAIT).until(() -> second.renewals() > renewals);
       second.stopHeartbeat();
       awaitDumping(
           cluster,

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One agent's side of liveness, played by a test as the agent DaemonSet does it: the Agent object,
@@ -35,6 +36,7 @@ final class HeartbeatingAgent implements AutoCloseable {
   private final KubernetesClient client;
   private final String name;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+  private final AtomicInteger renewals = new AtomicInteger();
   private volatile String agentId;
   private ScheduledFuture<?> heartbeat;
 
@@ -117,9 +119,15 @@ final class HeartbeatingAgent implements AutoCloseable {
             this::renewOrSkip, 0, LEASE_SECONDS * 1000L / 3, TimeUnit.MILLISECONDS);
   }
 
+  /** How many renewals of the heartbeat the API server took so far. */
+  int renewals() {
+    return renewals.get();
+  }
+
   private void renewOrSkip() {
     try {
       renew();
+      renewals.incrementAndGet();
     } catch (RuntimeException e) {
       // A renewal the API server refused is a missed heartbeat; the next one is on time, as an
       // agent would do (an exception would cancel the schedule).

@@ -324,6 +324,47 @@ class AgentLifeTest {
   }
 
   @Test
+  void aHeldAgentIsReachableAgainOnlyOnARenewalSeenAfterItWasHeld() {
+    Task plain = task("plain", TaskState.TASK_RUNNING, "2026-01-01T11:59:00Z");
+    AgentStatus held =
+        AgentLife.of(
+                agent(active("id-1")),
+                lease("id-1", NOW.minusSeconds(31), 15),
+                List.of(plain),
+                PA,
+                TIMEOUTS,
+                new AgentLife.Sight(t -> t, true, t -> true),
+                NOW)
+            .status();
+    // Renewals came back (from other agents): silence counts afresh, so the old renewal is within
+    // its timeout again, but this agent has not renewed since it was held.
+    Instant back = NOW.plusSeconds(20);
+    AgentLife waiting =
+        AgentLife.of(
+            agent(held),
+            lease("id-1", NOW.minusSeconds(31), 15),
+            List.of(plain),
+            PA,
+            TIMEOUTS,
+            new AgentLife.Sight(t -> back, false, t -> false),
+            back);
+    assertThat(waiting.status().phase()).isEqualTo(AgentPhase.Active);
+    assertThat(reachable(waiting.status())).isEqualTo(reachable(held));
+    assertThat(waiting.nextCheck()).isEqualTo(Duration.ofMillis(30_100));
+
+    AgentLife renewed =
+        AgentLife.of(
+            agent(held),
+            lease("id-1", back, 15),
+            List.of(plain),
+            PA,
+            TIMEOUTS,
+            new AgentLife.Sight(t -> back, false, t -> true),
+            back);
+    assertThat(reachable(renewed.status()).status()).isEqualTo(Condition.Status.True);
+  }
+
+  @Test
   void anUnreachableAgentIsBackOnlyOnARenewalSeenAfterItWasMarked() {
     AgentStatus unreachable =
         life(active("id-1"), lease("id-1", NOW.minusSeconds(40), 15), List.of()).status();
