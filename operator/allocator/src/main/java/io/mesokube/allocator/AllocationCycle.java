@@ -154,6 +154,8 @@ final class AllocationCycle {
    */
   private void noteImpossible(Role role, Role guaranteed, int stamp) {
     int fits = minAllocatable.mask(candidate.cap);
+    // Agents skipped for these alternatives are skipped for the role's room, not their own size.
+    SkipReason reason = candidate.roomReason(fits);
     if (guaranteed != null && !candidate.anyGuaranteedRoom(guaranteed)) {
       fits = 0;
     }
@@ -166,7 +168,7 @@ final class AllocationCycle {
     if (!wasClosed && role.impossible == -1) {
       closedRoles++;
     }
-    role.impossibleReason = candidate.reason();
+    role.impossibleReason = reason;
   }
 
   /**

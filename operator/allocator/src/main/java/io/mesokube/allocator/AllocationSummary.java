@@ -1,5 +1,6 @@
 package io.mesokube.allocator;
 
+import io.mesokube.allocator.resources.ResourceQuantities;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -16,16 +17,22 @@ import java.util.Map;
  * @param offers offers made
  * @param byFramework per framework id, the number of agents it was passed over on for each reason
  *     other than {@link SkipReason#AGENT_UNAVAILABLE}, which {@link #reasons} adds for everyone
+ * @param unmetGuarantees per quota root (a role with guarantees and no ancestor with guarantees)
+ *     whose guarantee is not met at the end of the cycle, what it still lacks: the guarantee minus
+ *     what the role and its descendants consume. The quota headroom holds this much back from other
+ *     roles, hence {@link SkipReason#QUOTA_HEADROOM}.
  */
 public record AllocationSummary(
     int agentsConsidered,
     int agentsUnavailable,
     int offers,
-    Map<String, Map<SkipReason, Integer>> byFramework) {
+    Map<String, Map<SkipReason, Integer>> byFramework,
+    Map<String, ResourceQuantities> unmetGuarantees) {
 
-  /** Copies the map. */
+  /** Copies the maps. */
   public AllocationSummary {
     byFramework = Map.copyOf(byFramework);
+    unmetGuarantees = Map.copyOf(unmetGuarantees);
   }
 
   /**

@@ -13,11 +13,13 @@ import java.util.Arrays;
  * <p>After {@link #compute}: {@code cap[k]} is how much unreserved resource {@code k} the role may
  * still take (its quota limits, the headroom that unmet guarantees need, and in stage 1 its own
  * unmet guarantee), and {@code amounts[k]} what it would get here, reservations for the role or its
- * ancestors included.
+ * ancestors included. {@code unheld[k]} is the cap the role would have if no headroom were held
+ * back, so that a refusal can say whether the headroom or the agent was short.
  */
 final class Candidate {
   final long[] cap;
   final long[] amounts;
+  private final long[] unheld;
   private final long[] uncapped;
   private final long[] reserved;
   private final int kinds;
@@ -33,6 +35,7 @@ final class Candidate {
     this.headroom = headroom;
     this.cap = new long[kinds];
     this.amounts = new long[kinds];
+    this.unheld = new long[kinds];
     this.uncapped = new long[kinds];
     this.reserved = new long[kinds];
   }
@@ -47,19 +50,22 @@ final class Candidate {
     boolean hasGuaranteedKind = false;
     for (int k = 0; k < kinds; k++) {
       long available = k < agent.unreserved.length ? agent.unreserved[k] : 0;
+      long limit = roles.limitHeadroom(role, k);
       long room;
       boolean guaranteedKind = guaranteed != null && guaranteed.quota.guarantees().millis(k) > 0;
       if (guaranteedKind) {
         room = guaranteed.remainingGuarantee(k);
+        unheld[k] = Math.min(room, limit);
       } else {
         room = headroom.surplus(k);
         if (root != null) {
           // A role under a quota may use its own unmet guarantee besides the common surplus.
           room = Math.addExact(room, root.remainingGuarantee(k));
         }
+        unheld[k] = limit;
       }
       uncapped[k] = Math.min(available, room) + reserved[k];
-      room = Math.min(room, roles.limitHeadroom(role, k));
+      room = Math.min(room, limit);
       cap[k] = room;
       amounts[k] = Math.min(available, room) + reserved[k];
       hasGuaranteedKind |= guaranteedKind && amounts[k] > 0;
@@ -67,11 +73,41 @@ final class Candidate {
     if (minAllocatable.allows(amounts) && (guaranteed == null || hasGuaranteedKind)) {
       return true;
     }
-    reason =
-        minAllocatable.allows(uncapped)
-            ? SkipReason.QUOTA_LIMIT
-            : SkipReason.INSUFFICIENT_RESOURCES;
+    reason = refusal(agent);
     return false;
+  }
+
+  /**
+   * Why the role gets nothing here: its limit when the agent has enough within the headroom, the
+   * headroom when the agent would have enough within the limit if nothing were held back, and
+   * otherwise the agent itself. Only runs on a refusal, and reuses {@code uncapped} as scratch.
+   */
+  private SkipReason refusal(Agent agent) {
+    if (minAllocatable.allows(uncapped)) {
+      return SkipReason.QUOTA_LIMIT;
+    }
+    if (!headroom.active()) {
+      return SkipReason.INSUFFICIENT_RESOURCES;
+    }
+    for (int k = 0; k < kinds; k++) {
+      long available = k < agent.unreserved.length ? agent.unreserved[k] : 0;
+      uncapped[k] = Math.min(available, unheld[k]) + reserved[k];
+    }
+    return minAllocatable.allows(uncapped)
+        ? SkipReason.QUOTA_HEADROOM
+        : SkipReason.INSUFFICIENT_RESOURCES;
+  }
+
+  /**
+   * Why the role's room, whatever the agent, rules out the alternatives outside {@code fits} (the
+   * mask of {@link #cap}): the headroom if one of them would fit without it, else the reason of the
+   * last refusal.
+   */
+  SkipReason roomReason(int fits) {
+    if (headroom.active() && (minAllocatable.mask(unheld) & ~fits) != 0) {
+      return SkipReason.QUOTA_HEADROOM;
+    }
+    return reason;
   }
 
   /** Why the last {@link #compute} returned false. */

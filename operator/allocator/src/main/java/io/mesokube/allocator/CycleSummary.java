@@ -1,12 +1,15 @@
 package io.mesokube.allocator;
 
+import io.mesokube.allocator.resources.ResourceQuantities;
+import io.mesokube.allocator.resources.ScalarNames;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Folds the counters of one cycle into an {@link AllocationSummary}: work proportional to the
- * clients and roles the cycle passed over plus the idle clients, not to all frameworks.
+ * clients and roles the cycle passed over plus the idle clients and the quota roots, not to all
+ * frameworks.
  */
 final class CycleSummary {
   private CycleSummary() {}
@@ -35,7 +38,32 @@ final class CycleSummary {
     }
     Map<String, Map<SkipReason, Integer>> frozen = new HashMap<>();
     byFramework.forEach((id, counts) -> frozen.put(id, Map.copyOf(counts)));
-    return new AllocationSummary(considered, unavailable, offers, frozen);
+    return new AllocationSummary(considered, unavailable, offers, frozen, unmetGuarantees(state));
+  }
+
+  /**
+   * What each quota root still lacks of its guarantee after the cycle: the sum of these is what the
+   * quota headroom keeps from other roles (see {@link QuotaHeadroom}).
+   */
+  private static Map<String, ResourceQuantities> unmetGuarantees(AllocatorState state) {
+    Map<String, ResourceQuantities> out = new HashMap<>();
+    int kinds = ScalarNames.count();
+    for (Role root : state.roles.quotaRoots()) {
+      long[] unmet = null;
+      for (int k = 0; k < kinds; k++) {
+        long remaining = root.remainingGuarantee(k);
+        if (remaining > 0) {
+          if (unmet == null) {
+            unmet = new long[kinds];
+          }
+          unmet[k] = remaining;
+        }
+      }
+      if (unmet != null) {
+        out.put(root.path, ResourceQuantities.ofMillis(unmet));
+      }
+    }
+    return out;
   }
 
   private static void add(

@@ -6,6 +6,12 @@ public enum SkipReason {
   INSUFFICIENT_RESOURCES,
   /** The role's quota limit left no room for what the agent had. */
   QUOTA_LIMIT,
+  /**
+   * The agent had at least the minimum allocatable for the role, but not once the quota headroom
+   * was held back: the unreserved resources that other roles' unmet guarantees still need (see
+   * {@link AllocationSummary#unmetGuarantees}).
+   */
+  QUOTA_HEADROOM,
   /** The framework had declined these resources on this agent with a filter still in force. */
   FILTERED,
   /** The framework suppressed offers for the role. */
