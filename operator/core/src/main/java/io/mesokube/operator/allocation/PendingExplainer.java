@@ -122,26 +122,6 @@ final class PendingExplainer {
   }
 
   private static String describe(Task task) {
-    var r = task.getSpec().resources();
-    StringBuilder out = new StringBuilder();
-    if (r.cpus() != null) {
-      out.append("cpus ").append(r.cpus());
-    }
-    if (r.mem() != null) {
-      out.append(out.isEmpty() ? "" : ", ").append("mem ").append(r.mem()).append(" MiB");
-    }
-    if (r.gpus() != null) {
-      out.append(out.isEmpty() ? "" : ", ").append("gpus ").append(r.gpus());
-    }
-    if (r.ports() != null && !r.ports().isEmpty()) {
-      out.append(out.isEmpty() ? "" : ", ").append("ports ");
-      out.append(
-          String.join(
-              ",",
-              r.ports().stream()
-                  .map(p -> p.begin().equals(p.end()) ? "" + p.begin() : p.begin() + "-" + p.end())
-                  .toList()));
-    }
-    return out.toString();
+    return ResourceMapping.describe(task.getSpec().resources());
   }
 }

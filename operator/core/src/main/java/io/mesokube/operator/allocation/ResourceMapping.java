@@ -61,22 +61,55 @@ public final class ResourceMapping {
 
   /** The API bundle for allocator resources, reservations and allocation roles dropped. */
   public static Resources fromAllocator(io.mesokube.allocator.resources.Resources resources) {
-    double cpus = resources.scalar(CPUS);
-    double mem = resources.scalar(MEM);
-    double disk = resources.scalar(DISK);
-    double gpus = resources.scalar(GPUS);
     Ranges ports = Ranges.EMPTY;
     for (Resource r : resources.asList()) {
       if (r.name().equals(PORTS) && r.kind() == Resource.Kind.RANGES) {
         ports = ports.add(r.ranges());
       }
     }
-    return new Resources(
-        cpus > 0 ? cpus : null,
-        mem > 0 ? mem : null,
-        disk > 0 ? disk : null,
-        gpus > 0 ? (int) gpus : null,
+    return bundle(
+        resources.scalar(CPUS),
+        resources.scalar(MEM),
+        resources.scalar(DISK),
+        resources.scalar(GPUS),
         ports.isEmpty() ? null : portRanges(ports));
+  }
+
+  /** The API bundle for scalar quantities, such as a quota's unmet guarantee. */
+  static Resources fromQuantities(ResourceQuantities quantities) {
+    return bundle(
+        quantities.get(CPUS),
+        quantities.get(MEM),
+        quantities.get(DISK),
+        quantities.get(GPUS),
+        null);
+  }
+
+  /** How a bundle reads in messages to people: {@code cpus 0.5, mem 256.0 MiB, ports 80,443}. */
+  static String describe(Resources r) {
+    StringBuilder out = new StringBuilder();
+    if (r.cpus() != null) {
+      out.append("cpus ").append(r.cpus());
+    }
+    if (r.mem() != null) {
+      out.append(out.isEmpty() ? "" : ", ").append("mem ").append(r.mem()).append(" MiB");
+    }
+    if (r.disk() != null) {
+      out.append(out.isEmpty() ? "" : ", ").append("disk ").append(r.disk()).append(" MiB");
+    }
+    if (r.gpus() != null) {
+      out.append(out.isEmpty() ? "" : ", ").append("gpus ").append(r.gpus());
+    }
+    if (r.ports() != null && !r.ports().isEmpty()) {
+      out.append(out.isEmpty() ? "" : ", ").append("ports ");
+      out.append(
+          String.join(
+              ",",
+              r.ports().stream()
+                  .map(p -> p.begin().equals(p.end()) ? "" + p.begin() : p.begin() + "-" + p.end())
+                  .toList()));
+    }
+    return out.toString();
   }
 
   /** The allocator quota for an API quota (null means none). */
@@ -91,6 +124,16 @@ public final class ResourceMapping {
     ResourceLimits limits =
         api.limit() == null ? ResourceLimits.NONE : ResourceLimits.of(scalars(api.limit()));
     return new Quota(guarantees, limits);
+  }
+
+  private static Resources bundle(
+      double cpus, double mem, double disk, double gpus, List<PortRange> ports) {
+    return new Resources(
+        cpus > 0 ? cpus : null,
+        mem > 0 ? mem : null,
+        disk > 0 ? disk : null,
+        gpus > 0 ? (int) gpus : null,
+        ports);
   }
 
   private static List<Resource> resources(Resources api) {
