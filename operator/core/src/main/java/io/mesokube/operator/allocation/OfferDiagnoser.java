@@ -23,13 +23,17 @@ final class OfferDiagnoser {
   /** Condition reasons, by the allocator's skip reason. */
   private static final Map<SkipReason, String> REASONS = new EnumMap<>(SkipReason.class);
 
-  /** How each skip reason reads in a message, after a count of agents. */
+  /**
+   * How each skip reason reads in a message, after a count of agents; the quota headroom's phrase
+   * names roles, so {@link HeadroomHeld} words it.
+   */
   private static final Map<SkipReason, String> PHRASES = new EnumMap<>(SkipReason.class);
 
   static {
     REASONS.put(SkipReason.FILTERED, "FilteredByDecline");
     REASONS.put(SkipReason.INSUFFICIENT_RESOURCES, "InsufficientResources");
     REASONS.put(SkipReason.QUOTA_LIMIT, "QuotaLimitReached");
+    REASONS.put(SkipReason.QUOTA_HEADROOM, HeadroomHeld.REASON);
     REASONS.put(SkipReason.GPU_WITHHELD, "GpuAgentsWithheld");
     REASONS.put(SkipReason.AGENT_UNAVAILABLE, "AgentsUnavailable");
     REASONS.put(SkipReason.SUPPRESSED, "Suppressed");
@@ -66,11 +70,13 @@ final class OfferDiagnoser {
       Duration recent,
       Instant now) {
     lastOffered.keySet().retainAll(frameworks.keySet());
+    // Worded once: it names the same roles for every framework held back.
+    String held = summary == null ? null : HeadroomHeld.phrase(summary);
     Map<String, Diagnosis> out = new HashMap<>();
     frameworks.forEach(
         (id, framework) -> {
           if (framework.getSpec().scheduler() == SchedulerType.Offers) {
-            out.put(id, diagnose(id, sync, summary, agents, recent, now));
+            out.put(id, diagnose(id, sync, summary, held, agents, recent, now));
           }
         });
     return out;
@@ -80,6 +86,7 @@ final class OfferDiagnoser {
       String id,
       FrameworkSync sync,
       AllocationSummary summary,
+      String held,
       int agents,
       Duration recent,
       Instant now) {
@@ -109,7 +116,8 @@ final class OfferDiagnoser {
     SkipReason top = null;
     List<String> parts = new ArrayList<>();
     for (var e : reasons.entrySet()) {
-      parts.add(e.getValue() + " " + PHRASES.get(e.getKey()));
+      String phrase = e.getKey() == SkipReason.QUOTA_HEADROOM ? held : PHRASES.get(e.getKey());
+      parts.add(e.getValue() + " " + phrase);
       if (top == null || e.getValue() > reasons.get(top)) {
         top = e.getKey();
       }

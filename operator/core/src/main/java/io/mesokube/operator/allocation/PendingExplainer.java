@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 /**
  * Says why a Managed task is still pending, as kube-scheduler's "0/3 nodes are available" does:
  * whether any agent could ever hold it, how many lack which resource now, and what the allocator
- * reported for its framework (quota limit, unavailable agents).
+ * reported for its framework (quota limit, headroom held for other roles, unavailable agents).
  */
 final class PendingExplainer {
   /** Why a task waits: a CamelCase reason and a message for people. */
@@ -95,6 +95,19 @@ final class PendingExplainer {
               + " leaves no room for "
               + describe(task)
               + (parts.isEmpty() ? "" : "; agents: " + String.join(", ", parts)));
+    }
+    int held = reasons.getOrDefault(SkipReason.QUOTA_HEADROOM, 0);
+    if (held > 0) {
+      // Agents with room for the task may still be kept for other roles' guarantees.
+      parts.add(held + " " + HeadroomHeld.phrase(summary));
+      return new Explanation(
+          HeadroomHeld.REASON,
+          "0/"
+              + agentCount
+              + " agents can hold "
+              + describe(task)
+              + " now: "
+              + String.join(", ", parts));
     }
     return new Explanation(
         INSUFFICIENT,

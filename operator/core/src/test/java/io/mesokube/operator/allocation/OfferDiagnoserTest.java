@@ -9,7 +9,10 @@ import io.mesokube.allocator.AgentInfo;
 import io.mesokube.allocator.AllocationResult;
 import io.mesokube.allocator.AllocatorOptions;
 import io.mesokube.allocator.HierarchicalAllocator;
+import io.mesokube.allocator.resources.ResourceLimits;
+import io.mesokube.allocator.resources.ResourceQuantities;
 import io.mesokube.allocator.resources.Resources;
+import io.mesokube.allocator.role.Quota;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.framework.FrameworkSpec;
 import io.mesokube.api.v1alpha1.framework.SchedulerType;
@@ -109,6 +112,30 @@ class OfferDiagnoserTest {
 
     assertThat(d.reason()).isEqualTo("AgentsUnavailable");
     assertThat(d.message()).contains("1 in maintenance or unreachable");
+  }
+
+  @Test
+  void emptyAgentsHeldForAnotherRolesGuaranteeNameTheRoleAndTheAmounts() {
+    // Issue 14: both agents empty, yet kept for eng/frontend's guarantee; not "less than the
+    // minimum allocatable left".
+    Map<String, Framework> frameworks = frameworks(framework(null));
+    allocator.addAgent(AgentInfo.of("a1", Resources.parse("cpus:1;mem:1024")));
+    allocator.addAgent(AgentInfo.of("a2", Resources.parse("cpus:1;mem:1024")));
+    allocator.updateQuota(
+        "eng/frontend",
+        new Quota(
+            ResourceQuantities.parse("cpus:2;mem:2048"),
+            ResourceLimits.parse("cpus:32;mem:65536")));
+    sync(frameworks, true);
+
+    Diagnosis d = diagnose(frameworks, allocator.allocate(), 2, NOW);
+
+    assertThat(d.offered()).isFalse();
+    assertThat(d.reason()).isEqualTo("QuotaHeadroomHeld");
+    assertThat(d.message())
+        .isEqualTo(
+            "0/2 agents offered: 2 held back as headroom for the unmet quota guarantees of"
+                + " eng/frontend (cpus 2.0, mem 2048.0 MiB unmet)");
   }
 
   private Diagnosis diagnose(
