@@ -96,20 +96,12 @@ rm -rf "$work" "$entry"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 
-# The host's own Debian sources for the suite (main, updates, security), read from apt, so that
-# whatever mirror the machine uses is used here too. MESOKUBE_APT_SOURCES names a sources.list
-# to use instead.
+# The host's own Debian sources for the suite (apt-sources.sh), or MESOKUBE_APT_SOURCES.
 sources="$work/sources.list"
 if [[ -n "${MESOKUBE_APT_SOURCES:-}" ]]; then
   cp "$MESOKUBE_APT_SOURCES" "$sources"
 else
-  apt-cache policy | awk -v suite="$suite" '
-    /^ *[0-9]+ [a-z]+:\/\// { uri = $2; split($3, sc, "/"); dist = sc[1]; comp = sc[2]; next }
-    /^ *release / {
-      if (uri != "" && $0 ~ /o=Debian,/ && (dist == suite || index(dist, suite "-") == 1))
-        print "deb " uri " " dist " " comp
-      uri = ""
-    }' | sort -u >"$sources"
+  "$here/apt-sources.sh" "$suite" >"$sources"
 fi
 [[ -s "$sources" ]] || die "no Debian $suite sources in the host's apt configuration (apt-get update first, or set MESOKUBE_APT_SOURCES)"
 
