@@ -124,15 +124,28 @@ final class TaskRunnerScheduler implements Scheduler {
   }
 
   private List<TaskTemplate> pack(Resources offered) {
-    double cpus = offered.cpus() == null ? 0 : offered.cpus();
-    double mem = offered.mem() == null ? 0 : offered.mem();
     var tasks = new ArrayList<TaskTemplate>();
-    while (slots.hasPending() && cpus >= options.cpus() && mem >= options.mem()) {
+    for (int n = fit(offered, options.cpus(), options.mem()); n > 0 && slots.hasPending(); n--) {
       tasks.add(template(slots.launchNext()));
-      cpus -= options.cpus();
-      mem -= options.mem();
     }
     return tasks;
+  }
+
+  /**
+   * How many tasks of {@code cpus} and {@code mem} an offer holds. Counted in thousandths, the unit
+   * resources are kept in: subtracting doubles would find only two tasks of 0.2 in 0.6 cpus (0.6 -
+   * 0.2 - 0.2 is 0.19999999999999996) and decline the third's share for a while. A size below a
+   * thousandth counts as one.
+   */
+  static int fit(Resources offered, double cpus, double mem) {
+    return (int)
+        Math.min(
+            thousandths(offered.cpus()) / Math.max(1, thousandths(cpus)),
+            thousandths(offered.mem()) / Math.max(1, thousandths(mem)));
+  }
+
+  private static long thousandths(Double value) {
+    return value == null ? 0 : Math.round(value * 1000);
   }
 
   private TaskTemplate template(String name) {
