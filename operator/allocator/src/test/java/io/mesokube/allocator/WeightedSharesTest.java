@@ -93,6 +93,23 @@ class WeightedSharesTest {
         .isCloseTo(2.0, within(0.05));
   }
 
+  @Test
+  void countingOnlySecondsWithTasksWaitingOnBothSidesShowsTheWeights() {
+    ShareSimulation sim =
+        sample("eng")
+            .endJitter(Duration.ofSeconds(4))
+            .taskDuration(Duration.ofSeconds(6))
+            .add(new Runner("fe", "eng/frontend", Duration.ZERO, 60, TASK))
+            .add(new Runner("bt", "batch", Duration.ofSeconds(1), 60, TASK))
+            .run(Duration.ofMinutes(5));
+    // A sample that can show the weights: 60 tasks each, of 6 to 10 s so that agents free up
+    // piece by piece, averaged only while both runners still have tasks to launch.
+    Predicate<Sample> full = s -> s.cpus()[0] > 0 && s.cpus()[1] > 0 && total(s) >= 2.7;
+    Predicate<Sample> waiting = s -> s.waiting()[0] && s.waiting()[1];
+    assertThat(sim.perSecond().stream().filter(full.and(waiting)).count()).isGreaterThan(20);
+    assertThat(ratio(sim, full.and(waiting))).isGreaterThan(2.8);
+  }
+
   private static double total(Sample s) {
     return s.cpus()[0] + s.cpus()[1];
   }
