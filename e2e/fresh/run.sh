@@ -95,6 +95,10 @@ in_root() { # label command-line
   unshare --mount --propagation private bash -c '
     set -e
     rootfs="$1"; cmd="$2"
+    # The root a mount of its own, as a container runtime makes it: the JDK finds the file
+    # system of a path (the agent measures its disk) in /proc/self/mountinfo, which lists only
+    # the mounts inside the chroot.
+    mount --bind "$rootfs" "$rootfs"
     mount -t proc proc "$rootfs/proc"
     mount --rbind /sys "$rootfs/sys"
     mount --rbind /dev "$rootfs/dev"
