@@ -61,6 +61,7 @@ no_mounts() { ! grep -q " $rootfs/" /proc/self/mountinfo || die "something is mo
 no_mounts
 rm -rf "$rootfs"
 mkdir -p "$work"
+rm -f "$work"/*.log
 : >"$results"
 
 sources="$work/sources.list"
