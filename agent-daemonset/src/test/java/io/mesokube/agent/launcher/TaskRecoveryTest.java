@@ -75,7 +75,8 @@ class TaskRecoveryTest {
     long supervisor = task.supervisor().pid();
 
     for (String signal : new String[] {"TERM", "HUP", "INT"}) {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(supervisor)).start();
+      // The shell's own kill: a minimal Debian has no kill program (procps).
+      Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + supervisor).start();
       assertThat(kill.waitFor()).isZero();
     }
 
