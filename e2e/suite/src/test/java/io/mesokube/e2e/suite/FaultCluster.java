@@ -13,6 +13,7 @@ import io.mesokube.e2e.process.AgentProcess;
 import io.mesokube.e2e.process.CgroupRoots;
 import io.mesokube.e2e.process.JavaApp;
 import io.mesokube.e2e.process.OperatorProcess;
+import io.mesokube.e2e.process.Supervisor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,13 +26,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -71,47 +68,12 @@ final class FaultCluster implements AutoCloseable {
   private final Map<String, AgentProcess> agents = new LinkedHashMap<>();
   private final Map<String, Path> stateDirs = new LinkedHashMap<>();
 
-  /**
-   * Starts an exited operator replica again a second later, as its Deployment would: a replica that
-   * loses the Lease exits on purpose, and after an API server outage several may, one after the
-   * other, while they contend for it. One thread per replica, as a start may take a while.
-   */
-  private final ScheduledExecutorService supervisor = Executors.newScheduledThreadPool(3);
-
-  /** Replicas a test killed on purpose: left down until {@link #restore}. */
-  private final Set<OperatorProcess> heldDown = ConcurrentHashMap.newKeySet();
+  /** Starts an exited operator replica again, as its Deployment would; see {@link Supervisor}. */
+  private final Supervisor supervisor = new Supervisor(3);
 
   private FaultCluster(ControlPlane controlPlane, String suffix) {
     this.admin = controlPlane.newClient();
     this.cgroupRoot = "mesokube-faults-" + suffix;
-  }
-
-  private void supervise(OperatorProcess operator) {
-    supervisor.scheduleWithFixedDelay(
-        () -> {
-          try {
-            if (!heldDown.contains(operator)) {
-              startIfDown(operator);
-            }
-          } catch (RuntimeException e) {
-            // Not ready yet (the API server may be down): the next round tries again.
-          }
-        },
-        1,
-        1,
-        TimeUnit.SECONDS);
-  }
-
-  private static void startIfDown(JavaApp app) {
-    synchronized (app) {
-      if (!app.isAlive()) {
-        io(
-            () -> {
-              app.start();
-              return app;
-            });
-      }
-    }
   }
 
   /** Applies the RBAC, starts the three replicas and three agents (in parallel), and waits. */
@@ -163,7 +125,7 @@ final class FaultCluster implements AutoCloseable {
       }
       CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).join();
     }
-    cluster.operators.values().forEach(cluster::supervise);
+    cluster.operators.values().forEach(cluster.supervisor::supervise);
     cluster.awaitSteady();
     return cluster;
   }
@@ -197,7 +159,7 @@ final class FaultCluster implements AutoCloseable {
   /** Kills replica {@code identity} (SIGKILL) and keeps it down until {@link #restore}. */
   void killOperator(String identity) throws InterruptedException {
     OperatorProcess operator = operator(identity);
-    heldDown.add(operator);
+    supervisor.holdDown(operator);
     synchronized (operator) {
       operator.kill();
     }
@@ -248,7 +210,7 @@ final class FaultCluster implements AutoCloseable {
    *     fault just caused
    */
   void restore() {
-    heldDown.clear();
+    supervisor.releaseAll();
     startAll(down());
     String holder = awaitLiveLeader(Duration.ofSeconds(30));
     List<String> deposed = deposedButLeading(holder);
@@ -286,7 +248,8 @@ final class FaultCluster implements AutoCloseable {
     try (var threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
       CompletableFuture.allOf(
               apps.stream()
-                  .map(app -> CompletableFuture.runAsync(() -> startIfDown(app), threads))
+                  .map(
+                      app -> CompletableFuture.runAsync(() -> Supervisor.startIfDown(app), threads))
                   .toArray(CompletableFuture[]::new))
           .join();
     }
@@ -337,7 +300,7 @@ final class FaultCluster implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
-    supervisor.shutdownNow();
+    supervisor.close();
     try {
       agents.values().forEach(AgentProcess::close);
       operators.values().forEach(OperatorProcess::close);

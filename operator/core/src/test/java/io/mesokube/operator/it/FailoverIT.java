@@ -12,6 +12,7 @@ import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.TestCluster;
 import io.mesokube.e2e.process.OperatorProcess;
+import io.mesokube.e2e.process.Supervisor;
 import io.mesokube.examples.runner.RunnerMain;
 import io.mesokube.examples.runner.RunnerOptions;
 import java.io.IOException;
@@ -63,9 +64,13 @@ class FailoverIT {
                 cluster.namespace(),
                 4,
                 Resources.of(2, 4096),
-                Duration.ofSeconds(3))) {
+                Duration.ofSeconds(3));
+        // A replica that loses the Lease on its own (a loaded machine delays its renewals) exits
+        // on purpose; like its Deployment, the test starts it again. Only the killed one waits.
+        Supervisor supervisor = new Supervisor(REPLICAS.size())) {
       for (String identity : REPLICAS) {
         replicas.put(identity, start(controlPlane, identity, 0));
+        supervisor.supervise(replicas.get(identity));
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> REPLICAS.contains(lease.holder()));
       Map<String, Long> before = ApiWrites.scrape(cluster.client());
@@ -96,7 +101,11 @@ class FailoverIT {
         long epoch = lease.epoch();
         int launchedAtKill = agents.launches().size();
         Instant killed = Instant.now();
-        replicas.remove(leader).kill();
+        OperatorProcess victim = replicas.remove(leader);
+        supervisor.holdDown(victim);
+        synchronized (victim) {
+          victim.kill();
+        }
         // A framework with nothing left to launch suppresses its offers, so the new leader may
         // rightly make none: then the run's completion ends the wait instead.
         await()
@@ -123,6 +132,7 @@ class FailoverIT {
                         : Duration.between(killed, takenOver).toMillis() + " ms",
                     Duration.between(killed, firstOfferOfEpoch.get(next)).toMillis() + " ms"));
         replicas.put(leader, start(controlPlane, leader, kill));
+        supervisor.supervise(replicas.get(leader));
       }
       int exit = run.get(180, TimeUnit.SECONDS);
       Duration took = Duration.between(started, Instant.now());
