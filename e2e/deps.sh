@@ -38,10 +38,11 @@ if ! { [[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1; }; then
 fi
 if [[ "$profile" == test ]]; then
   # runc, the alternative runtime; htpasswd (bcrypt) for the registry's auth tests; mmdebstrap
-  # for the agent's base image.
+  # for the agent's base image, and objcopy (binutils), which jlink's --strip-debug runs.
   need runc runc
   need htpasswd apache2-utils
   need mmdebstrap mmdebstrap
+  need objcopy binutils
 fi
 
 if ((${#missing[@]})); then

@@ -396,6 +396,8 @@ class ContainerIT {
   void aCommandHealthCheckRunsInsideTheContainer(TestCluster cluster) {
     AgentIT.framework(cluster);
     // /mnt/mesos/sandbox exists only inside the container: a check run on the host would fail.
+    // The grace period covers the container's start: checks run from the launch, and a first
+    // container on a fresh machine took over a second to touch its file (two failures, killed).
     AgentIT.apply(
         cluster,
         container(
@@ -411,7 +413,7 @@ class ContainerIT {
                 intervalSeconds: 1
                 timeoutSeconds: 5
                 consecutiveFailures: 2
-                gracePeriodSeconds: 0
+                gracePeriodSeconds: 10
             """);
     await()
         .atMost(Duration.ofSeconds(20))
