@@ -396,8 +396,6 @@ class ContainerIT {
   void aCommandHealthCheckRunsInsideTheContainer(TestCluster cluster) {
     AgentIT.framework(cluster);
     // /mnt/mesos/sandbox exists only inside the container: a check run on the host would fail.
-    // The grace period covers the container's start: checks run from the launch, and a first
-    // container on a fresh machine took over a second to touch its file (two failures, killed).
     AgentIT.apply(
         cluster,
         container(
@@ -413,7 +411,7 @@ class ContainerIT {
                 intervalSeconds: 1
                 timeoutSeconds: 5
                 consecutiveFailures: 2
-                gracePeriodSeconds: 10
+                gracePeriodSeconds: 0
             """);
     await()
         .atMost(Duration.ofSeconds(20))
