@@ -31,6 +31,7 @@ final class EventDispatcher implements AutoCloseable {
   private final CallbackQueue callbacks;
   private final OfferTracker offers;
   private final Consumer<String> fail;
+  private final Consumer<String> offerGone;
   private final TaskTransitions transitions = new TaskTransitions();
   private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
 
@@ -44,13 +45,15 @@ final class EventDispatcher implements AutoCloseable {
       SchedulerConfig config,
       CallbackQueue callbacks,
       OfferTracker offers,
-      Consumer<String> fail) {
+      Consumer<String> fail,
+      Consumer<String> offerGone) {
     this.driver = driver;
     this.scheduler = scheduler;
     this.config = config;
     this.callbacks = callbacks;
     this.offers = offers;
     this.fail = fail;
+    this.offerGone = offerGone;
   }
 
   /** Starts the informers; returns once the Task informer has synced. */
@@ -83,13 +86,7 @@ final class EventDispatcher implements AutoCloseable {
     var handler =
         new InformerEvents<Offer>(
             offer -> callbacks.submit("offer", () -> offerObserved(offer)),
-            offer ->
-                callbacks.submit(
-                    "offer deletion",
-                    () ->
-                        offers
-                            .deleted(offer)
-                            .ifPresent(name -> scheduler.offerRescinded(driver, name))));
+            offer -> callbacks.submit("offer deletion", () -> offerDeleted(offer)));
     informers.add(
         config
             .client()
@@ -164,7 +161,13 @@ final class EventDispatcher implements AutoCloseable {
     }
   }
 
+  private void offerDeleted(Offer offer) {
+    offers.deleted(offer).ifPresent(name -> scheduler.offerRescinded(driver, name));
+    offerGone.accept(offer.getMetadata().getName());
+  }
+
   private void taskObserved(Task task) {
+    offers.taskSeen(task.getMetadata().getName());
     transitions.observe(task).forEach(update -> scheduler.statusUpdate(driver, update));
   }
 

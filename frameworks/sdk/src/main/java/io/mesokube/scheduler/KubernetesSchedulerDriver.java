@@ -55,7 +55,9 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
     this.answers = new OfferAnswers(config);
     this.reconciler = new TaskReconciler(config);
     this.lease = new LeaseKeeper(config, new LeaseEvents(), Clock.systemUTC());
-    this.events = new EventDispatcher(this, scheduler, config, callbacks, offers, this::fail);
+    this.events =
+        new EventDispatcher(
+            this, scheduler, config, callbacks, offers, this::fail, this::offerDeleted);
   }
 
   @Override
@@ -130,6 +132,9 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
     for (var offerName : offerNames) {
       var ops = first && !completed.isEmpty() ? completed : null;
       offers.answering(offerName);
+      if (ops != null) {
+        offers.launching(offerName, taskNames(ops));
+      }
       var answer = new OfferAnswer(OfferAnswer.Type.Accept, ops, refuseSeconds);
       first = false;
       boolean written;
@@ -139,11 +144,11 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
         if (ops == null || !OfferAnswers.retryable(e)) {
           throw e;
         }
-        answerInDoubt(offerName, answer, ops);
+        answerInDoubt(offerName, answer);
         continue;
       }
-      if (!written && ops != null) {
-        dropped(offerName, ops, "offer " + offerName + " no longer exists");
+      if (!written) {
+        launchEnded(offerName, "offer " + offerName + " no longer exists");
       }
     }
   }
@@ -212,14 +217,13 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
     // Nothing to do: the Task's status subresource is the durable record (see the interface).
   }
 
-  /** Every task of an accept whose offer is gone ends TASK_DROPPED, as Mesos' master does. */
   /**
    * A launch whose answer could not be written while the API server was away: its tasks are in
    * doubt (the answer may have landed, or not), so nothing is reported for them until the answer is
    * written (their Tasks then report) or the offer is known to be gone (those not created are
    * dropped). Mesos' scheduler learns the same through reconciliation; here the driver resolves it.
    */
-  private void answerInDoubt(String offerName, OfferAnswer answer, List<OfferOperation> ops) {
+  private void answerInDoubt(String offerName, OfferAnswer answer) {
     LOG.warn(
         "framework {}: the API server did not take the answer to offer {}; its launch is in doubt"
             + " and the answer is written in the background",
@@ -251,44 +255,60 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
                     offerName);
                 return;
               }
-              try {
-                dropped(offerName, ops, why);
-              } catch (KubernetesClientException e) {
-                LOG.error(
-                    "framework {}: cannot tell which tasks of offer {} exist: {}",
-                    config.frameworkName(),
-                    offerName,
-                    e.getMessage());
-              }
+              launchEnded(offerName, why);
             });
   }
 
   /**
-   * Reports TASK_DROPPED, with {@code why}, for the tasks of {@code operations} that do not exist.
+   * An offer was deleted. If this driver launched tasks from it that were never seen, the operator
+   * may have deleted it as the answer landed (it expired meanwhile): an answer written is no proof
+   * of a launch, so those tasks are checked like those of an answer to an offer already gone.
    */
-  private void dropped(String offerName, List<OfferOperation> operations, String why) {
-    var names =
-        operations.stream()
-            .filter(operation -> operation.launch() != null)
-            .flatMap(operation -> operation.launch().tasks().stream())
-            .map(OfferOperation.TaskTemplate::name)
-            .toList();
-    // A retried answer may have landed before the offer went: those Tasks report for themselves.
-    var created = answers.existing(names);
-    var updates =
-        operations.stream()
-            .filter(operation -> operation.launch() != null)
-            .flatMap(operation -> operation.launch().tasks().stream())
-            .filter(task -> !created.contains(task.name()))
-            .map(
-                task ->
-                    driverUpdate(
-                        task.name(),
-                        TaskState.TASK_DROPPED,
-                        TaskStatusUpdate.REASON_INVALID_OFFERS,
-                        why))
-            .toList();
-    deliver(updates);
+  private void offerDeleted(String offerName) {
+    launchEnded(offerName, "offer " + offerName + " was deleted before its tasks were created");
+  }
+
+  /**
+   * Every task of an accept whose offer is gone that does not exist ends TASK_DROPPED with {@code
+   * why}, as Mesos' master does; once per launch. A retried answer may have landed before the offer
+   * went: those Tasks report for themselves.
+   */
+  private void launchEnded(String offerName, String why) {
+    var unseen = offers.launchEnded(offerName);
+    if (unseen.isEmpty()) {
+      return;
+    }
+    answers
+        .missingLater(unseen)
+        .whenComplete(
+            (missing, error) -> {
+              if (error != null) {
+                LOG.error(
+                    "framework {}: cannot tell which tasks of offer {} exist: {}",
+                    config.frameworkName(),
+                    offerName,
+                    error.getMessage());
+                return;
+              }
+              deliver(
+                  missing.stream()
+                      .map(
+                          name ->
+                              driverUpdate(
+                                  name,
+                                  TaskState.TASK_DROPPED,
+                                  TaskStatusUpdate.REASON_INVALID_OFFERS,
+                                  why))
+                      .toList());
+            });
+  }
+
+  private static List<String> taskNames(List<OfferOperation> operations) {
+    return operations.stream()
+        .filter(operation -> operation.launch() != null)
+        .flatMap(operation -> operation.launch().tasks().stream())
+        .map(TaskTemplate::name)
+        .toList();
   }
 
   private void deliver(List<TaskStatusUpdate> updates) {

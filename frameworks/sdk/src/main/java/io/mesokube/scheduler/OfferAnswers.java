@@ -186,22 +186,48 @@ final class OfferAnswers implements AutoCloseable {
   }
 
   /**
-   * The names of {@code taskNames} that exist as Tasks: an answer whose offer is gone may still
-   * have been processed (an earlier, retried write landed), so only those that do not exist were
-   * dropped.
+   * Which of {@code taskNames} do not exist as Tasks, read from the API server in the background
+   * (retried while it fails, like an answer in doubt): the tasks of a launch whose offer is gone
+   * that were never created. Those created before the offer went report for themselves.
    */
-  List<String> existing(List<String> taskNames) {
-    return taskNames.stream()
-        .filter(
-            name ->
-                config
-                        .client()
-                        .resources(Task.class)
-                        .inNamespace(config.namespace())
-                        .withName(name)
-                        .get()
-                    != null)
-        .toList();
+  CompletableFuture<List<String>> missingLater(List<String> taskNames) {
+    var result = new CompletableFuture<List<String>>();
+    try {
+      inDoubt().execute(() -> missing(taskNames, result));
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
+  private void missing(List<String> taskNames, CompletableFuture<List<String>> result) {
+    try {
+      result.complete(
+          taskNames.stream()
+              .filter(
+                  name ->
+                      config
+                              .client()
+                              .resources(Task.class)
+                              .inNamespace(config.namespace())
+                              .withName(name)
+                              .get()
+                          == null)
+              .toList());
+    } catch (KubernetesClientException e) {
+      if (!retryable(e)) {
+        result.completeExceptionally(e);
+        return;
+      }
+      try {
+        inDoubt()
+            .schedule(() -> missing(taskNames, result), MAX_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopped) {
+        result.completeExceptionally(e);
+      }
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
   }
 
   private static void sleep(long millis) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which offers were delivered, answered or rescinded. Invariants: an offer is delivered at most
  * once (by uid); an offer is reported rescinded only if it was delivered and this driver did not
  * answer it. Observations run on the callback thread; {@link #answering} may be called from any.
+ * Launches are tracked from their answer until the offer is gone: an offer deleted with tasks of
+ * its launch never seen (the operator expired it as the answer landed) leaves them to be checked.
  */
 final class OfferTracker {
 
@@ -23,6 +26,9 @@ final class OfferTracker {
   private final Map<String, Offer> pending = new LinkedHashMap<>();
   private final Map<String, String> outstanding = new HashMap<>();
   private final Set<String> answered = ConcurrentHashMap.newKeySet();
+
+  /** Offer name to the tasks of its launch not seen yet; guarded by itself. */
+  private final Map<String, Set<String>> launches = new HashMap<>();
 
   /**
    * Records an added or changed offer. Returns the name of a delivered offer that is now rescinded,
@@ -67,6 +73,32 @@ final class OfferTracker {
   /** Marks an offer answered by this driver before its answer is written. */
   void answering(String offerName) {
     answered.add(offerName);
+  }
+
+  /** Records a launch before its answer is written; from any thread. */
+  void launching(String offerName, List<String> taskNames) {
+    synchronized (launches) {
+      launches.put(offerName, new LinkedHashSet<>(taskNames));
+    }
+  }
+
+  /** Records a task the Task informer showed: it exists, whatever its offer's fate. */
+  void taskSeen(String taskName) {
+    synchronized (launches) {
+      launches.values().forEach(names -> names.remove(taskName));
+    }
+  }
+
+  /**
+   * Ends the launch of an offer that is gone (deleted, or its answer refused): returns the tasks of
+   * it not seen yet, which may never have been created; empty if none or if it ended already, so
+   * that each launch is settled once.
+   */
+  List<String> launchEnded(String offerName) {
+    synchronized (launches) {
+      var names = launches.remove(offerName);
+      return names == null ? List.of() : List.copyOf(names);
+    }
   }
 
   private Optional<String> rescind(String uid, String name) {

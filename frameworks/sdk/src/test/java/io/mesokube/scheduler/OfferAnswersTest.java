@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 class OfferAnswersTest {
   private static final String OFFER_PATH = "/apis/mesokube.io/v1alpha1/namespaces/ns/offers/o-1";
 
+  private static final String TASKS_PATH = "/apis/mesokube.io/v1alpha1/namespaces/ns/tasks/";
+
   private HttpServer server;
+  private final AtomicInteger taskCalls = new AtomicInteger();
   private KubernetesClient client;
   private final AtomicInteger calls = new AtomicInteger();
   private final List<String> methods = new CopyOnWriteArrayList<>();
@@ -63,6 +66,34 @@ class OfferAnswersTest {
                       ? "{\"apiVersion\":\"mesokube.io/v1alpha1\",\"kind\":\"Offer\","
                           + "\"metadata\":{\"name\":\"o-1\",\"namespace\":\"ns\"}}"
                       : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"code\":" + status + "}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.createContext(
+        TASKS_PATH,
+        exchange -> {
+          int n = taskCalls.incrementAndGet();
+          exchange.getRequestBody().readAllBytes();
+          if (n == 1) {
+            // The first read times out: the server is still away.
+            try {
+              Thread.sleep(3000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+          }
+          var name = exchange.getRequestURI().getPath().substring(TASKS_PATH.length());
+          int status = name.equals("t-1") ? 200 : 404;
+          byte[] body =
+              (status == 200
+                      ? "{\"apiVersion\":\"mesokube.io/v1alpha1\",\"kind\":\"Task\","
+                          + "\"metadata\":{\"name\":\"t-1\",\"namespace\":\"ns\"}}"
+                      : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"code\":404}")
                   .getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           exchange.sendResponseHeaders(status, body.length);
@@ -142,6 +173,15 @@ class OfferAnswersTest {
       assertThatThrownBy(() -> answers.answerLater("o-1", decline()).get(30, TimeUnit.SECONDS))
           .hasCauseInstanceOf(KubernetesClientException.class);
     }
+  }
+
+  @Test
+  void theTasksOfAGoneOfferThatWereNeverCreatedAreFoundOnceTheServerIsBack() throws Exception {
+    try (var answers = answers()) {
+      assertThat(answers.missingLater(List.of("t-1", "t-2")).get(30, TimeUnit.SECONDS))
+          .containsExactly("t-2");
+    }
+    assertThat(taskCalls.get()).isGreaterThan(2);
   }
 
   private OfferAnswers answers() {
