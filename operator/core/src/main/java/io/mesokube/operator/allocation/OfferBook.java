@@ -15,10 +15,11 @@ import java.util.Map;
  * its framework (Mesos' "offered" resources), and the Offer object exists or is being deleted.
  */
 final class OfferBook {
-  /** One outstanding offer. */
+  /** One outstanding offer; {@code version} is the resourceVersion it was created with. */
   record Entry(
       String namespace,
       String name,
+      String version,
       String frameworkId,
       String agent,
       String role,

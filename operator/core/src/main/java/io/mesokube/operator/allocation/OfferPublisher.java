@@ -110,11 +110,12 @@ final class OfferPublisher {
             epoch,
             expiry.toString(),
             null);
-    writer.createOffer(framework, name, spec);
+    var created = writer.createOffer(framework, name, spec);
     book.add(
         new OfferBook.Entry(
             framework.getMetadata().getNamespace(),
             name,
+            created.getMetadata().getResourceVersion(),
             offer.frameworkId(),
             offer.agentId(),
             offer.role(),

@@ -1,6 +1,7 @@
 package io.mesokube.operator.allocation;
 
 import io.mesokube.allocator.HierarchicalAllocator;
+import io.mesokube.allocator.resources.Resources;
 import io.mesokube.api.v1alpha1.framework.Framework;
 import io.mesokube.api.v1alpha1.offer.Offer;
 import io.mesokube.api.v1alpha1.offer.OfferAnswer;
@@ -9,6 +10,7 @@ import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.operator.cluster.ClusterWriter;
+import io.mesokube.operator.cluster.ClusterWriter.OfferDeletion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -83,14 +85,14 @@ final class OfferSettlement {
     }
     settled.retainAll(present);
     for (OfferBook.Entry entry : List.copyOf(book.all())) {
-      boolean vanished = seen.contains(entry.key()) && !present.contains(entry.key());
-      boolean neverSeen = !seen.contains(entry.key()) && now.isAfter(entry.expiry());
-      if (vanished || neverSeen) {
-        if (neverSeen) {
-          writer.deleteOffer(entry.namespace(), entry.name());
+      if (!seen.contains(entry.key())) {
+        if (now.isAfter(entry.expiry())) {
+          // Expired before the informer showed it: as created, unless answered since.
+          expire(entry, entry.version());
         }
+      } else if (!present.contains(entry.key())) {
+        // Deleted by someone else (its framework's garbage collection, a person).
         book.remove(entry.key());
-        seen.remove(entry.key());
         allocator.recoverResources(entry.frameworkId(), entry.agent(), entry.offered(), null);
       }
     }
@@ -112,10 +114,29 @@ final class OfferSettlement {
     } else if (answer != null) {
       accept(offer, entry, answer, framework, tasks, now);
     } else if (now.isAfter(entry.expiry())) {
-      LOG.debug("Offer {} expired", entry.key());
-      finish(offer, entry, Duration.ZERO);
-      counters.rescinded().increment();
+      expire(entry, offer.getMetadata().getResourceVersion());
     }
+  }
+
+  /**
+   * Rescinds an expired offer read unanswered at {@code resourceVersion}. If it was answered since,
+   * the answer came before the rescind: the offer stays in the book, and its answer is settled as
+   * soon as the informer shows it.
+   */
+  private void expire(OfferBook.Entry entry, String resourceVersion) {
+    try {
+      if (writer.deleteOfferAt(entry.namespace(), entry.name(), resourceVersion)
+          == OfferDeletion.CHANGED) {
+        LOG.debug("Offer {} was answered as it expired", entry.key());
+        return;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not rescind expired offer {}: {}", entry.key(), e.toString());
+      return;
+    }
+    LOG.debug("Offer {} expired", entry.key());
+    forget(entry, entry.offered(), Duration.ZERO);
+    counters.rescinded().increment();
   }
 
   /** Drops the offers of a framework the allocator removed (its allocations went with it). */
@@ -160,9 +181,7 @@ final class OfferSettlement {
       counters.launched().increment();
     }
     writer.deleteOffer(entry.namespace(), entry.name());
-    book.remove(entry.key());
-    settled.add(entry.key());
-    allocator.recoverResources(entry.frameworkId(), entry.agent(), plan.unused(), refuse(answer));
+    forget(entry, plan.unused(), refuse(answer));
     counters.accepted().increment();
   }
 
@@ -178,7 +197,15 @@ final class OfferSettlement {
           framework, answer, TaskState.TASK_DROPPED, Reasons.INVALID_OFFERS, message, tasks, now);
       writer.event(offer, true, "OfferRescinded", message);
     }
-    if (writer.deleteOffer(offer.getMetadata().getNamespace(), offer.getMetadata().getName())) {
+    String namespace = offer.getMetadata().getNamespace();
+    String name = offer.getMetadata().getName();
+    boolean deleted =
+        answer == null
+            // Read unanswered: if answered since, the answer is settled (dropped) next cycle.
+            ? writer.deleteOfferAt(namespace, name, offer.getMetadata().getResourceVersion())
+                == OfferDeletion.DELETED
+            : writer.deleteOffer(namespace, name);
+    if (deleted) {
       counters.rescinded().increment();
     }
   }
@@ -225,11 +252,17 @@ final class OfferSettlement {
     }
   }
 
+  /** Settles an answered offer: deletes it, and gives back all it held. */
   private void finish(Offer offer, OfferBook.Entry entry, Duration refuse) {
     writer.deleteOffer(entry.namespace(), entry.name());
+    forget(entry, entry.offered(), refuse);
+  }
+
+  /** Takes a deleted offer out of the book and gives {@code unused} back to the allocator. */
+  private void forget(OfferBook.Entry entry, Resources unused, Duration refuse) {
     book.remove(entry.key());
     settled.add(entry.key());
-    allocator.recoverResources(entry.frameworkId(), entry.agent(), entry.offered(), refuse);
+    allocator.recoverResources(entry.frameworkId(), entry.agent(), unused, refuse);
   }
 
   private static Duration refuse(OfferAnswer answer) {

@@ -26,7 +26,7 @@ public class ClusterWriter {
   private final KubernetesClient client;
   private final Events events;
 
-  ClusterWriter(KubernetesClient client, Events events) {
+  public ClusterWriter(KubernetesClient client, Events events) {
     this.client = client;
     this.events = events;
   }
@@ -49,9 +49,44 @@ public class ClusterWriter {
     return client.resource(offer).create();
   }
 
-  /** Deletes an Offer; true if it was there. */
+  /** Deletes an Offer whatever it holds now; true if it was there. */
   public boolean deleteOffer(String namespace, String name) {
     return !client.resources(Offer.class).inNamespace(namespace).withName(name).delete().isEmpty();
+  }
+
+  /** What a conditional delete of an Offer found. */
+  public enum OfferDeletion {
+    /** The offer was deleted as read. */
+    DELETED,
+    /** The offer was gone already. */
+    GONE,
+    /** The offer changed since it was read (a framework answered it), and is left as it is. */
+    CHANGED
+  }
+
+  /**
+   * Deletes an Offer only if it is still at {@code resourceVersion}. An offer read unanswered from
+   * a cache may have been answered since; deleting it then would lose the launch that answer asks
+   * for, with nothing to tell the framework. The answer can only be set once (CEL), so an answered
+   * offer read is safe to delete with {@link #deleteOffer}.
+   */
+  public OfferDeletion deleteOfferAt(String namespace, String name, String resourceVersion) {
+    try {
+      return client
+              .resources(Offer.class)
+              .inNamespace(namespace)
+              .withName(name)
+              .lockResourceVersion(resourceVersion)
+              .delete()
+              .isEmpty()
+          ? OfferDeletion.GONE
+          : OfferDeletion.DELETED;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return OfferDeletion.CHANGED;
+      }
+      throw e;
+    }
   }
 
   /**

@@ -27,7 +27,7 @@ public class Events {
   private final KubernetesClient client;
   private final String instance = "mesokube-operator-" + ProcessHandle.current().pid();
 
-  Events(KubernetesClient client) {
+  public Events(KubernetesClient client) {
     this.client = client;
   }
 

@@ -42,7 +42,8 @@ class OfferDiagnoserTest {
     AllocationResult result = allocator.allocate();
     assertThat(result.offers()).isNotEmpty();
     diagnoser.observe(
-        List.of(new OfferBook.Entry("ns", "o", "ns/fw", "a1", "r", Resources.EMPTY, NOW)), NOW);
+        List.of(new OfferBook.Entry("ns", "o", "1", "ns/fw", "a1", "r", Resources.EMPTY, NOW)),
+        NOW);
 
     Diagnosis d = diagnose(frameworks, result, 1, NOW.plusSeconds(5));
 
