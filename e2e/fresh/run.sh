@@ -23,11 +23,13 @@
 # Everything else (Maven, util-linux tools, crun, skopeo, umoci, the registry, busybox, ...) the
 # README's commands must install themselves.
 #
-# The commands run in a chroot inside a new mount namespace: /proc, /sys (with the host's cgroup
-# hierarchies, where the agents make their cgroups) and /dev come from the host, and so do the
-# network (the package registries, loopback) and the process IDs (what `up` starts outlives its
-# chroot; `down` stops it). So no other local cluster may run on this host meanwhile: they would
-# share ports and cgroup names.
+# The commands run in a new mount namespace whose root is the new root file system (pivot_root,
+# as a container runtime makes it; a chroot would leave the host's root as the namespace's root,
+# which is where `crun exec` lands a container's health check): /proc, /sys (with the host's
+# cgroup hierarchies, where the agents make their cgroups) and /dev come from the host, and so do
+# the network (the package registries, loopback) and the process IDs (what `up` starts outlives
+# its namespace; `down` stops it). So no other local cluster may run on this host meanwhile: they
+# would share ports and cgroup names.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,7 +47,7 @@ done
 say() { printf '\n==> [fresh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { printf 'fresh: %s\n' "$*" >&2; exit 1; }
 [[ $EUID -eq 0 ]] || die "run as root: mmdebstrap, chroot and the agents need it"
-for tool in mmdebstrap unshare chroot git go; do
+for tool in mmdebstrap unshare chroot pivot_root git go; do
   command -v "$tool" >/dev/null || die "$tool is needed (apt-get install mmdebstrap util-linux git; Go on PATH)"
 done
 goroot="$(go env GOROOT)"
@@ -96,14 +98,18 @@ in_root() { # label command-line
   unshare --mount --propagation private bash -c '
     set -e
     rootfs="$1"; cmd="$2"
-    # The root a mount of its own, as a container runtime makes it: the JDK finds the file
-    # system of a path (the agent measures its disk) in /proc/self/mountinfo, which lists only
-    # the mounts inside the chroot.
+    # The root a mount of its own, and the root of the namespace, as a container runtime makes it:
+    # the JDK finds the file system of a path (the agent measures its disk) in
+    # /proc/self/mountinfo, and whoever joins a mount namespace made from this one (crun exec)
+    # starts at its root. pivot_root . . stacks the old root on the new one; it is then detached.
     mount --bind "$rootfs" "$rootfs"
     mount -t proc proc "$rootfs/proc"
     mount --rbind /sys "$rootfs/sys"
     mount --rbind /dev "$rootfs/dev"
-    exec chroot "$rootfs" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+    cd "$rootfs"
+    pivot_root . .
+    umount -l .
+    exec chroot . /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
       PATH="$3/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
       /bin/bash -c "cd /root/mesokube && $cmd"' fresh "$rootfs" "$cmd" "$goroot" \
     2>&1 | tee -a "$work/$label.log" || code=$?
