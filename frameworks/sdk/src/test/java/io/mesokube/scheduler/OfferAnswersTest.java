@@ -3,6 +3,7 @@ package io.mesokube.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -53,24 +54,10 @@ class OfferAnswersTest {
           exchange.getRequestBody().readAllBytes();
           int status = behaviour.applyAsInt(n);
           if (status == 0) {
-            try {
-              Thread.sleep(3000);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            exchange.close();
-            return;
+            hang(exchange);
+          } else {
+            respond(exchange, status, "Offer", "o-1");
           }
-          byte[] body =
-              (status == 200
-                      ? "{\"apiVersion\":\"mesokube.io/v1alpha1\",\"kind\":\"Offer\","
-                          + "\"metadata\":{\"name\":\"o-1\",\"namespace\":\"ns\"}}"
-                      : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"code\":" + status + "}")
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(status, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
         });
     server.createContext(
         TASKS_PATH,
@@ -79,26 +66,11 @@ class OfferAnswersTest {
           exchange.getRequestBody().readAllBytes();
           if (n == 1) {
             // The first read times out: the server is still away.
-            try {
-              Thread.sleep(3000);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            exchange.close();
+            hang(exchange);
             return;
           }
           var name = exchange.getRequestURI().getPath().substring(TASKS_PATH.length());
-          int status = name.equals("t-1") ? 200 : 404;
-          byte[] body =
-              (status == 200
-                      ? "{\"apiVersion\":\"mesokube.io/v1alpha1\",\"kind\":\"Task\","
-                          + "\"metadata\":{\"name\":\"t-1\",\"namespace\":\"ns\"}}"
-                      : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"code\":404}")
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(status, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
+          respond(exchange, name.equals("t-1") ? 200 : 404, "Task", name);
         });
     server.start();
     Config config =
@@ -182,6 +154,31 @@ class OfferAnswersTest {
           .containsExactly("t-2");
     }
     assertThat(taskCalls.get()).isGreaterThan(2);
+  }
+
+  /** Answers nothing for longer than the client waits, then drops the connection. */
+  private static void hang(HttpExchange exchange) {
+    try {
+      Thread.sleep(3000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    exchange.close();
+  }
+
+  /** Answers {@code status}: the object {@code kind/name} for 200, else a Status. */
+  private static void respond(HttpExchange exchange, int status, String kind, String name)
+      throws IOException {
+    byte[] body =
+        (status == 200
+                ? "{\"apiVersion\":\"mesokube.io/v1alpha1\",\"kind\":\"%s\",\"metadata\":{\"name\":\"%s\",\"namespace\":\"ns\"}}"
+                    .formatted(kind, name)
+                : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"code\":" + status + "}")
+            .getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
   }
 
   private OfferAnswers answers() {
