@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,39 +136,41 @@ final class OfferAnswers implements AutoCloseable {
    * write landed, or were never), or exceptionally with an error that no retry can mend (a 4xx).
    */
   CompletableFuture<Boolean> answerLater(String offerName, OfferAnswer answer) {
-    var result = new CompletableFuture<Boolean>();
+    return inBackground(
+        "the answer to offer " + offerName + " is still not written",
+        () -> answer(offerName, answer));
+  }
+
+  /**
+   * Runs {@code attempt} in the background until it succeeds: after each failure a retry could mend
+   * (the API server away), once more at the longest pause, {@link #MAX_DELAY_MILLIS}, with no
+   * back-off of its own (an {@link #answer} already backs off to it). Completes exceptionally with
+   * an error no retry can mend, or once the driver stopped.
+   */
+  private <T> CompletableFuture<T> inBackground(String retrying, Supplier<T> attempt) {
+    var result = new CompletableFuture<T>();
     try {
-      inDoubt().execute(() -> answerInDoubt(offerName, answer, result));
+      inDoubt().execute(() -> attempt(retrying, attempt, result));
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(e);
     }
     return result;
   }
 
-  /**
-   * One more {@link #answer} (itself retrying for {@code retryFor}, backing off to {@link
-   * #MAX_DELAY_MILLIS}); if the API server is still away, the next one at that longest pause.
-   */
-  private void answerInDoubt(
-      String offerName, OfferAnswer answer, CompletableFuture<Boolean> result) {
+  private <T> void attempt(String retrying, Supplier<T> attempt, CompletableFuture<T> result) {
     try {
-      result.complete(answer(offerName, answer));
+      result.complete(attempt.get());
     } catch (KubernetesClientException e) {
       if (!retryable(e)) {
         result.completeExceptionally(e);
         return;
       }
       LOG.warn(
-          "framework {}: the answer to offer {} is still not written ({}); trying again",
-          config.frameworkName(),
-          offerName,
-          e.getMessage());
+          "framework {}: {} ({}); trying again", config.frameworkName(), retrying, e.getMessage());
       try {
         inDoubt()
             .schedule(
-                () -> answerInDoubt(offerName, answer, result),
-                MAX_DELAY_MILLIS,
-                TimeUnit.MILLISECONDS);
+                () -> attempt(retrying, attempt, result), MAX_DELAY_MILLIS, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException stopped) {
         result.completeExceptionally(e);
       }
@@ -191,43 +194,22 @@ final class OfferAnswers implements AutoCloseable {
    * that were never created. Those created before the offer went report for themselves.
    */
   CompletableFuture<List<String>> missingLater(List<String> taskNames) {
-    var result = new CompletableFuture<List<String>>();
-    try {
-      inDoubt().execute(() -> missing(taskNames, result));
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(e);
-    }
-    return result;
+    return inBackground(
+        "cannot yet tell which tasks of a gone offer exist", () -> missing(taskNames));
   }
 
-  private void missing(List<String> taskNames, CompletableFuture<List<String>> result) {
-    try {
-      result.complete(
-          taskNames.stream()
-              .filter(
-                  name ->
-                      config
-                              .client()
-                              .resources(Task.class)
-                              .inNamespace(config.namespace())
-                              .withName(name)
-                              .get()
-                          == null)
-              .toList());
-    } catch (KubernetesClientException e) {
-      if (!retryable(e)) {
-        result.completeExceptionally(e);
-        return;
-      }
-      try {
-        inDoubt()
-            .schedule(() -> missing(taskNames, result), MAX_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException stopped) {
-        result.completeExceptionally(e);
-      }
-    } catch (RuntimeException e) {
-      result.completeExceptionally(e);
-    }
+  private List<String> missing(List<String> taskNames) {
+    return taskNames.stream()
+        .filter(
+            name ->
+                config
+                        .client()
+                        .resources(Task.class)
+                        .inNamespace(config.namespace())
+                        .withName(name)
+                        .get()
+                    == null)
+        .toList();
   }
 
   private static void sleep(long millis) {
