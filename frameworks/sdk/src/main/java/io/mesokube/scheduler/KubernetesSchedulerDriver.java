@@ -260,9 +260,10 @@ public final class KubernetesSchedulerDriver implements SchedulerDriver {
   }
 
   /**
-   * An offer was deleted. If this driver launched tasks from it that were never seen, the operator
-   * may have deleted it as the answer landed (it expired meanwhile): an answer written is no proof
-   * of a launch, so those tasks are checked like those of an answer to an offer already gone.
+   * An offer was deleted. If this driver launched tasks from it that were never seen, it may have
+   * been deleted before the operator settled the answer (by a person, or an operator older than the
+   * one that deletes unanswered offers only as it read them): an answer written is no proof of a
+   * launch, so those tasks are checked like those of an answer to an offer already gone.
    */
   private void offerDeleted(String offerName) {
     launchEnded(offerName, "offer " + offerName + " was deleted before its tasks were created");

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * once (by uid); an offer is reported rescinded only if it was delivered and this driver did not
  * answer it. Observations run on the callback thread; {@link #answering} may be called from any.
  * Launches are tracked from their answer until the offer is gone: an offer deleted with tasks of
- * its launch never seen (the operator expired it as the answer landed) leaves them to be checked.
+ * its launch never seen (deleted before the operator settled its answer) leaves them to be checked.
  */
 final class OfferTracker {
 

@@ -16,7 +16,7 @@ class OfferTrackerTest {
     tracker.answering("o-1");
     tracker.launching("o-1", List.of("t-1", "t-2"));
 
-    // The operator expired the offer as the answer landed: no rescind, as this driver answered it.
+    // Deleted before its answer was settled: no rescind, as this driver answered it.
     assertThat(tracker.deleted(offer("o-1"))).isEmpty();
 
     assertThat(tracker.launchEnded("o-1")).containsExactly("t-1", "t-2");
