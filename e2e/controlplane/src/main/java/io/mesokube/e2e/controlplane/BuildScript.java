@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@code e2e/controlplane/build.sh}, which builds the binaries once (cached) and prints their
- * directory; its progress on stderr goes to the log line by line.
+ * Runs {@code e2e/controlplane/build.sh SET}, which builds a set of binaries once (cached) and
+ * prints their directory; its progress on stderr goes to the log line by line.
  */
 final class BuildScript {
 
@@ -22,14 +22,21 @@ final class BuildScript {
 
   private BuildScript() {}
 
-  /** Runs the script and returns the bin directory it printed. */
+  /** Runs the script for the control plane and returns the bin directory it printed. */
   static Path run() {
+    return run("controlplane");
+  }
+
+  /**
+   * Runs the script for {@code set} (controlplane, containerd, helm); returns its bin directory.
+   */
+  static Path run(String set) {
     var root = repositoryRoot(Path.of("").toAbsolutePath());
     var script = root.resolve(SCRIPT);
-    LOG.info("locating the control-plane binaries with {}", script);
+    LOG.info("locating the {} binaries with {}", set, script);
     try {
       var process =
-          new ProcessBuilder("bash", script.toString())
+          new ProcessBuilder("bash", script.toString(), set)
               .directory(root.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
               .start();

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+  private static final Duration KUBECTL_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration HELM_TIMEOUT = Duration.ofMinutes(10);
 
   private final ControlPlaneConfig config;
   private final Binaries binaries;
@@ -157,8 +159,22 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Runs the built kubectl with the admin kubeconfig, feeding {@code stdin} (e.g. -f -). */
   public KubectlResult kubectlWithInput(String stdin, String... kubectlArgs) {
-    return new Kubectl(binaries.kubectl(), kubeconfig(), dir.root().resolve("tmp"))
+    return new KubeCommand(binaries.kubectl(), kubeconfig(), scratch(), KUBECTL_TIMEOUT)
         .run(stdin, List.of(kubectlArgs));
+  }
+
+  /**
+   * Runs helm (built from its module by {@code build.sh helm} on first use, or {@code
+   * -Dmesokube.helm}) with the admin kubeconfig. Ten minutes at most: an install may {@code
+   * --wait}.
+   */
+  public KubectlResult helm(String... helmArgs) {
+    return new KubeCommand(HelmBinary.path(), kubeconfig(), scratch(), HELM_TIMEOUT)
+        .run(null, List.of(helmArgs));
+  }
+
+  private Path scratch() {
+    return dir.root().resolve("tmp");
   }
 
   /**

@@ -10,33 +10,37 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the built kubectl against the control plane with a given kubeconfig. */
-final class Kubectl {
-
-  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+/**
+ * Runs a command that takes {@code --kubeconfig} (the built kubectl or helm) against the control
+ * plane.
+ */
+final class KubeCommand {
 
   private final Path binary;
   private final Path kubeconfig;
   private final Path scratch;
+  private final Duration timeout;
 
-  Kubectl(Path binary, Path kubeconfig, Path scratch) {
+  KubeCommand(Path binary, Path kubeconfig, Path scratch, Duration timeout) {
     this.binary = binary;
     this.kubeconfig = kubeconfig;
     this.scratch = scratch;
+    this.timeout = timeout;
   }
 
-  /** Runs {@code kubectl --kubeconfig=... args}, feeding {@code stdin} (may be null). */
+  /** Runs {@code binary --kubeconfig=... args}, feeding {@code stdin} (may be null). */
   KubectlResult run(String stdin, List<String> args) {
     var command = new ArrayList<String>();
     command.add(binary.toString());
     command.add("--kubeconfig=" + kubeconfig);
     command.addAll(args);
+    String name = binary.getFileName().toString();
     try {
       // Files rather than pipes: no reader threads, and no deadlock on large outputs.
       Files.createDirectories(scratch);
-      var out = Files.createTempFile(scratch, "kubectl-", ".out");
-      var err = Files.createTempFile(scratch, "kubectl-", ".err");
-      var in = Files.createTempFile(scratch, "kubectl-", ".in");
+      var out = Files.createTempFile(scratch, name + "-", ".out");
+      var err = Files.createTempFile(scratch, name + "-", ".err");
+      var in = Files.createTempFile(scratch, name + "-", ".in");
       try {
         Files.writeString(in, stdin == null ? "" : stdin);
         var process =
@@ -45,9 +49,9 @@ final class Kubectl {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
-        if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           process.destroyForcibly().waitFor();
-          throw new IllegalStateException("kubectl " + args + " did not finish in " + TIMEOUT);
+          throw new IllegalStateException(name + " " + args + " did not finish in " + timeout);
         }
         return new KubectlResult(
             process.exitValue(),
@@ -59,10 +63,10 @@ final class Kubectl {
         Files.deleteIfExists(in);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run kubectl " + args, e);
+      throw new UncheckedIOException("cannot run " + name + " " + args, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running kubectl " + args, e);
+      throw new IllegalStateException("interrupted while running " + name + " " + args, e);
     }
   }
 }
