@@ -2,7 +2,8 @@
 # Mesokube on a Kind cluster, for hosts with Docker (and kind and kubectl on PATH; mmdebstrap and
 # root, or sudo, for the agent's base image): builds the agent's base image and the operator and
 # agent images with Jib into the local Docker daemon, creates the cluster, loads the
-# images, installs the CRDs, RBAC, operator and agents, and runs a task.
+# images, installs the chart (charts/mesokube: CRDs, RBAC, operator and agents), and runs a task.
+# helm is the one on PATH, else built from its Go module (e2e/controlplane/build.sh helm).
 #
 #   e2e/kind/run.sh          create (or reuse) the cluster "mesokube" and install
 #   e2e/kind/run.sh delete   delete the cluster
@@ -12,7 +13,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cluster="${MESOKUBE_KIND_CLUSTER:-mesokube}"
-version=0.1.0-SNAPSHOT
+# The chart's appVersion, which its default image tags are (ChartE2EIT keeps it the project's).
+version="$(awk -F'"' '$1 == "appVersion: " { print $2 }' "$root/charts/mesokube/Chart.yaml")"
 say() { printf '==> %s\n' "$*" >&2; }
 
 if [[ "${1:-}" == delete ]]; then
@@ -47,13 +49,13 @@ kubectl config use-context "kind-$cluster" >/dev/null
 say "loading the images"
 kind load docker-image --name "$cluster" "mesokube/operator:$version" "mesokube/agent:$version"
 
-say "installing CRDs, RBAC, the operator and the agents"
-kubectl apply --server-side -f "$root/crds/yaml"
-kubectl wait --for=condition=Established crd --all --timeout=60s
-kubectl apply -f "$root/deploy/rbac"
-kubectl apply -f "$root/deploy/kubernetes"
-kubectl -n mesokube-system rollout status deployment/mesokube-operator --timeout=180s
-kubectl -n mesokube-system rollout status daemonset/mesokube-agent --timeout=180s
+say "installing the chart: CRDs, RBAC, the operator and the agents"
+helm="$(command -v helm || echo "$("$root/e2e/controlplane/build.sh" helm)/helm")"
+# The images are in the nodes' runtime (kind load), tagged with the chart's appVersion.
+"$helm" upgrade --install mesokube "$root/charts/mesokube" \
+  --namespace mesokube-system --create-namespace \
+  --set operator.image.pullPolicy=Never --set agent.image.pullPolicy=Never \
+  --wait --timeout 5m
 
 say "running a task"
 kubectl apply -f "$root/deploy/examples/rolepolicies.yaml"
