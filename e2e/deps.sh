@@ -43,6 +43,10 @@ if [[ "$profile" == test ]]; then
   need htpasswd apache2-utils
   need mmdebstrap mmdebstrap
   need objcopy binutils
+  # The test node (kubelet and containerd built from source): runc for containerd, the CNI
+  # plugins for the pod network, ip for the node's bridge.
+  [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
+  need ip iproute2
 fi
 
 if ((${#missing[@]})); then

@@ -3,7 +3,9 @@
 # kube-controller-manager, optionally kube-scheduler; real processes on 127.0.0.1, no Docker)
 # and keeps it up until Ctrl-C, which stops it cleanly.
 #
-#   e2e/controlplane/run.sh [--crds DIR] [--scheduler] [--keep-work-dir]
+#   e2e/controlplane/run.sh [--crds DIR] [--scheduler] [--node] [--keep-work-dir]
+#
+# --node adds a node on this machine: containerd and a kubelet (root only; one per machine).
 #   MESOKUBE_JAVA_OPTS="-Dmesokube.controlplane.startTimeoutSeconds=300" e2e/controlplane/run.sh
 #
 # Steps: build.sh builds the binaries once (cached) and prints their directory; this module is

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -39,8 +40,14 @@ final class ClusterPki {
     this.admin = admin;
   }
 
-  /** Generates every certificate and key file, and the kubeconfigs for the given API server. */
-  static ClusterPki generate(WorkDir dir, URI apiServer) {
+  /** The group of every kubelet's identity ({@code system:node:<name>}). */
+  static final String NODES_GROUP = "system:nodes";
+
+  /**
+   * Generates every certificate and key file, and the kubeconfigs for the given API server; with a
+   * node, the kubelet's client and serving certificates too.
+   */
+  static ClusterPki generate(WorkDir dir, URI apiServer, boolean node) {
     var ca = CertificateAuthority.create("mesokube-ca");
     var pki = new ClusterPki(ca, ca.issueClient(ADMIN_USER, List.of("system:masters")));
     ca.certificate().write(dir.pki("ca.crt"), dir.pki("ca.key"));
@@ -64,6 +71,13 @@ final class ClusterPki {
               () ->
                   ca.issueClient(FRONT_PROXY_CLIENT, List.of())
                       .write(dir.pki("front-proxy-client.crt"), dir.pki("front-proxy-client.key")),
+              // The API server's identity towards kubelets, as kubeadm's; the kubelet asks the
+              // API server whether it may (webhook authorization).
+              () ->
+                  ca.issueClient("kube-apiserver-kubelet-client", List.of("system:masters"))
+                      .write(
+                          dir.pki("apiserver-kubelet-client.crt"),
+                          dir.pki("apiserver-kubelet-client.key")),
               () -> {
                 var serviceAccount = CertificateAuthority.newKeyPair();
                 Pem.write(dir.pki("sa.key"), Pem.encode(serviceAccount.getPrivate()));
@@ -82,7 +96,21 @@ final class ClusterPki {
                       apiServer,
                       "system:kube-scheduler",
                       List.of()));
-      var futures = tasks.stream().map(executor::submit).toList();
+      var all = new ArrayList<Runnable>(tasks);
+      if (node) {
+        all.add(
+            () ->
+                pki.writeKubeconfig(
+                    dir.kubeconfig(Component.KUBELET.binary()),
+                    apiServer,
+                    "system:node:" + NodeHost.NODE_NAME,
+                    List.of(NODES_GROUP)));
+        all.add(
+            () ->
+                ca.issueServer(List.of(NodeHost.NODE_NAME), List.of(address(NodeHost.NODE_IP)))
+                    .write(dir.pki("kubelet-serving.crt"), dir.pki("kubelet-serving.key")));
+      }
+      var futures = all.stream().map(executor::submit).toList();
       for (var future : futures) {
         future.get();
       }

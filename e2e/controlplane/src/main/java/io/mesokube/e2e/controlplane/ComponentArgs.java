@@ -29,6 +29,9 @@ final class ComponentArgs {
           case KUBE_CONTROLLER_MANAGER ->
               "https://%s:%d/healthz".formatted(LOOPBACK, ports.controllerManager());
           case KUBE_SCHEDULER -> "https://%s:%d/healthz".formatted(LOOPBACK, ports.scheduler());
+          case CONTAINERD ->
+              "http://%s:%d/v1/metrics".formatted(LOOPBACK, ports.containerdMetrics());
+          case KUBELET -> "http://%s:%d/healthz".formatted(LOOPBACK, ports.kubeletHealthz());
         });
   }
 
@@ -41,6 +44,8 @@ final class ComponentArgs {
               case KUBE_APISERVER -> apiServer();
               case KUBE_CONTROLLER_MANAGER -> controllerManager();
               case KUBE_SCHEDULER -> scheduler();
+              case CONTAINERD -> List.of("--config=" + NodeHost.containerdConfig(dir));
+              case KUBELET -> kubelet();
             });
     args.addAll(extra);
     return args;
@@ -89,6 +94,12 @@ final class ComponentArgs {
         "--proxy-client-cert-file=" + dir.pki("front-proxy-client.crt"),
         "--proxy-client-key-file=" + dir.pki("front-proxy-client.key"),
         "--allow-privileged=true",
+        // How it reaches the test node's kubelet (logs, exec, port-forward): by the node's
+        // InternalIP, with a client certificate, verifying the kubelet's serving certificate.
+        "--kubelet-client-certificate=" + dir.pki("apiserver-kubelet-client.crt"),
+        "--kubelet-client-key=" + dir.pki("apiserver-kubelet-client.key"),
+        "--kubelet-certificate-authority=" + dir.pki("ca.crt"),
+        "--kubelet-preferred-address-types=InternalIP",
         // Without a watch grace period, SIGTERM waits 60 s for open watches (e.g. those of
         // kube-controller-manager) to end; with one, they are closed, and it exits in seconds.
         "--shutdown-watch-termination-grace-period=2s",
@@ -116,6 +127,15 @@ final class ComponentArgs {
         // One instance per control plane: leader election would only delay the start.
         "--leader-elect=false",
         "--profiling=false");
+  }
+
+  private List<String> kubelet() {
+    return List.of(
+        "--config=" + NodeHost.kubeletConfig(dir),
+        "--kubeconfig=" + dir.kubeconfig(Component.KUBELET.binary()),
+        "--root-dir=" + NodeHost.kubeletRoot(),
+        "--hostname-override=" + NodeHost.NODE_NAME,
+        "--node-ip=" + NodeHost.NODE_IP);
   }
 
   private List<String> scheduler() {

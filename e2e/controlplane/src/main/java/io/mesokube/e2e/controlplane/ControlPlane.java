@@ -38,6 +38,7 @@ public final class ControlPlane implements AutoCloseable {
   private final HealthProbe probe;
   private final Supervisor supervisor;
   private final Reaper reaper;
+  private final NodeHost nodeHost;
   private final Thread shutdownHook;
   private volatile boolean keepWorkDir;
   private volatile Duration startDuration = Duration.ZERO;
@@ -48,9 +49,12 @@ public final class ControlPlane implements AutoCloseable {
     this.binaries = binaries;
     this.dir = dir;
     this.ports = Ports.allocate();
-    this.pki = ClusterPki.generate(dir, apiServerUrl());
+    this.pki = ClusterPki.generate(dir, apiServerUrl(), config.node());
     this.probe = new HealthProbe(pki.caCertificate(), pki.admin());
-    this.supervisor = new Supervisor(config, binaries, dir, new ComponentArgs(dir, ports), probe);
+    this.nodeHost = config.node() ? NodeHost.prepare(dir, ports, binaries) : null;
+    this.supervisor =
+        new Supervisor(
+            config, binaries, dir, new ComponentArgs(dir, ports), probe, this::componentReady);
     this.reaper = Reaper.start(dir, config.stopGracePeriod());
     this.keepWorkDir = config.keepWorkDir();
     this.shutdownHook = new Thread(this::close, "mesokube-controlplane-shutdown");
@@ -70,6 +74,9 @@ public final class ControlPlane implements AutoCloseable {
     var controlPlane = new ControlPlane(config, binaries, dir);
     try {
       controlPlane.supervisor.startAll();
+      if (config.node()) {
+        controlPlane.awaitNodeReady(config.startTimeout());
+      }
     } catch (RuntimeException e) {
       controlPlane.keepWorkDir = true;
       controlPlane.close();
@@ -82,6 +89,98 @@ public final class ControlPlane implements AutoCloseable {
         controlPlane.apiServerUrl(),
         dir.adminKubeconfig());
     return controlPlane;
+  }
+
+  private void componentReady(Component component) {
+    // Sandboxes need the pause image before the kubelet creates the first one.
+    if (component == Component.CONTAINERD) {
+      nodeHost.importPauseImage(binaries);
+    }
+  }
+
+  /**
+   * Waits until the node reports Ready (its runtime and network are up, and it registered).
+   *
+   * @throws ControlPlaneStartException with the kubelet's log tail when it does not in time
+   */
+  public void awaitNodeReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "not registered";
+    try (var client = newClient()) {
+      while (System.nanoTime() < deadline) {
+        var node = client.nodes().withName(NodeHost.NODE_NAME).get();
+        if (node != null && node.getStatus() != null && node.getStatus().getConditions() != null) {
+          var ready =
+              node.getStatus().getConditions().stream()
+                  .filter(c -> "Ready".equals(c.getType()))
+                  .findFirst();
+          if (ready.isPresent() && "True".equals(ready.get().getStatus())) {
+            LOG.info("node {} is Ready", NodeHost.NODE_NAME);
+            return;
+          }
+          last = ready.map(c -> c.getReason() + ": " + c.getMessage()).orElse("no Ready condition");
+        }
+        Thread.sleep(250);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the node", e);
+    }
+    throw new ControlPlaneStartException(
+        Component.KUBELET,
+        "node %s not Ready after %s (%s); kubelet log %s:%n%s"
+            .formatted(
+                NodeHost.NODE_NAME,
+                timeout,
+                last,
+                dir.log(Component.KUBELET),
+                LogTail.lastLines(dir.log(Component.KUBELET), 40)));
+  }
+
+  /** The node's name, when this control plane runs one. */
+  public String nodeName() {
+    requireNode();
+    return NodeHost.NODE_NAME;
+  }
+
+  /**
+   * The node's InternalIP: where the API server reaches the kubelet and where pods on the host's
+   * network are reached.
+   */
+  public String nodeIp() {
+    requireNode();
+    return NodeHost.NODE_IP;
+  }
+
+  /** The node's containerd socket (for {@code ctr --address}). */
+  public Path containerdSocket() {
+    requireNode();
+    return NodeHost.containerdSocket();
+  }
+
+  /**
+   * Imports an OCI or Docker image archive into the node's containerd (namespace k8s.io), as {@code
+   * kind load} does, so that pods with {@code imagePullPolicy: Never} or {@code IfNotPresent} run
+   * it without a registry.
+   */
+  public void importImage(Path archive) {
+    requireNode();
+    NodeHost.run(
+        binaries.ctr().toString(),
+        "--address",
+        NodeHost.containerdSocket().toString(),
+        "--namespace",
+        "k8s.io",
+        "images",
+        "import",
+        archive.toString());
+  }
+
+  private void requireNode() {
+    if (nodeHost == null) {
+      throw new IllegalStateException(
+          "this control plane runs no node (-D" + ControlPlaneConfig.NODE_PROPERTY + "=true)");
+    }
   }
 
   /** The API server's URL, https://127.0.0.1:port. */
@@ -243,6 +342,9 @@ public final class ControlPlane implements AutoCloseable {
     }
     closed = true;
     supervisor.stopAll();
+    if (nodeHost != null) {
+      nodeHost.teardown();
+    }
     reaper.close();
     probe.close();
     try {

@@ -2,6 +2,7 @@ package io.mesokube.e2e.controlplane;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.Optional;
  *   <li>{@code mesokube.controlplane.bin}: directory with the binaries (default: run build.sh);
  *   <li>{@code mesokube.controlplane.startTimeoutSeconds}: per start (default 180);
  *   <li>{@code mesokube.controlplane.scheduler}: also run kube-scheduler (default false);
+ *   <li>{@code mesokube.controlplane.node}: also run a node, containerd and a kubelet, on this
+ *       machine (default false; needs root, and implies the scheduler; see {@link NodeHost});
  *   <li>{@code mesokube.keepWorkDir}: keep the work dir after a clean stop (default false);
  *   <li>{@code mesokube.controlplane.workDirParent}: where work dirs go (default java.io.tmpdir).
  * </ul>
@@ -23,6 +26,7 @@ import java.util.Optional;
  * @param startTimeout how long the whole start, or the start of one component, may take
  * @param stopGracePeriod how long a component may take to exit after SIGTERM
  * @param scheduler whether kube-scheduler runs
+ * @param node whether a node (containerd and a kubelet) runs; implies {@code scheduler}
  * @param keepWorkDir whether the work dir survives a clean stop
  * @param extraArgs extra flags per component, appended after the harness's own
  */
@@ -32,6 +36,7 @@ public record ControlPlaneConfig(
     Duration startTimeout,
     Duration stopGracePeriod,
     boolean scheduler,
+    boolean node,
     boolean keepWorkDir,
     Map<Component, List<String>> extraArgs) {
 
@@ -40,6 +45,9 @@ public record ControlPlaneConfig(
 
   /** Property that keeps the work dir after a clean stop. */
   public static final String KEEP_WORK_DIR_PROPERTY = "mesokube.keepWorkDir";
+
+  /** Property that adds a node. */
+  public static final String NODE_PROPERTY = "mesokube.controlplane.node";
 
   /** The defaults, overridden by the system properties listed above. */
   public static ControlPlaneConfig fromSystemProperties() {
@@ -53,6 +61,7 @@ public record ControlPlaneConfig(
         Duration.ofSeconds(Long.getLong("mesokube.controlplane.startTimeoutSeconds", 180)),
         Duration.ofSeconds(10),
         Boolean.getBoolean("mesokube.controlplane.scheduler"),
+        Boolean.getBoolean(NODE_PROPERTY),
         Boolean.getBoolean(KEEP_WORK_DIR_PROPERTY),
         Map.of());
   }
@@ -60,13 +69,33 @@ public record ControlPlaneConfig(
   /** A copy that runs kube-scheduler too, or not. */
   public ControlPlaneConfig withScheduler(boolean enabled) {
     return new ControlPlaneConfig(
-        binDir, workDirParent, startTimeout, stopGracePeriod, enabled, keepWorkDir, extraArgs);
+        binDir,
+        workDirParent,
+        startTimeout,
+        stopGracePeriod,
+        enabled,
+        node,
+        keepWorkDir,
+        extraArgs);
+  }
+
+  /** A copy that runs a node (containerd and a kubelet) too, or not. */
+  public ControlPlaneConfig withNode(boolean enabled) {
+    return new ControlPlaneConfig(
+        binDir,
+        workDirParent,
+        startTimeout,
+        stopGracePeriod,
+        scheduler,
+        enabled,
+        keepWorkDir,
+        extraArgs);
   }
 
   /** A copy with another start timeout. */
   public ControlPlaneConfig withStartTimeout(Duration timeout) {
     return new ControlPlaneConfig(
-        binDir, workDirParent, timeout, stopGracePeriod, scheduler, keepWorkDir, extraArgs);
+        binDir, workDirParent, timeout, stopGracePeriod, scheduler, node, keepWorkDir, extraArgs);
   }
 
   /** A copy that uses the binaries in {@code dir} rather than running build.sh. */
@@ -77,6 +106,7 @@ public record ControlPlaneConfig(
         startTimeout,
         stopGracePeriod,
         scheduler,
+        node,
         keepWorkDir,
         extraArgs);
   }
@@ -84,7 +114,7 @@ public record ControlPlaneConfig(
   /** A copy that keeps the work dir after a clean stop, or not. */
   public ControlPlaneConfig withKeepWorkDir(boolean keep) {
     return new ControlPlaneConfig(
-        binDir, workDirParent, startTimeout, stopGracePeriod, scheduler, keep, extraArgs);
+        binDir, workDirParent, startTimeout, stopGracePeriod, scheduler, node, keep, extraArgs);
   }
 
   /** A copy with extra flags for one component (for example {@code --feature-gates=...}). */
@@ -93,14 +123,21 @@ public record ControlPlaneConfig(
     copy.putAll(extraArgs);
     copy.put(component, List.of(args));
     return new ControlPlaneConfig(
-        binDir, workDirParent, startTimeout, stopGracePeriod, scheduler, keepWorkDir, copy);
+        binDir, workDirParent, startTimeout, stopGracePeriod, scheduler, node, keepWorkDir, copy);
   }
 
   /** The components this configuration runs, in start order. */
   public List<Component> components() {
-    return scheduler
-        ? List.of(Component.values())
-        : List.of(Component.ETCD, Component.KUBE_APISERVER, Component.KUBE_CONTROLLER_MANAGER);
+    var components =
+        new ArrayList<>(
+            List.of(Component.ETCD, Component.KUBE_APISERVER, Component.KUBE_CONTROLLER_MANAGER));
+    if (scheduler || node) {
+      components.add(Component.KUBE_SCHEDULER);
+    }
+    if (node) {
+      components.addAll(List.of(Component.CONTAINERD, Component.KUBELET));
+    }
+    return List.copyOf(components);
   }
 
   /** Extra flags of one component, possibly none. */

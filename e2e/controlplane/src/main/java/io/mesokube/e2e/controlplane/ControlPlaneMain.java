@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
  * Starts a local control plane for humans and keeps it up until SIGINT or SIGTERM:
  *
  * <pre>
- * ControlPlaneMain [--crds DIR] [--scheduler] [--keep-work-dir]
+ * ControlPlaneMain [--crds DIR] [--scheduler] [--node] [--keep-work-dir]
  * </pre>
  *
  * <p>Prints the kubeconfig, an {@code export KUBECONFIG=...} line, the API server URL, the pids and
@@ -28,10 +28,11 @@ public final class ControlPlaneMain {
       switch (args[i]) {
         case "--crds" -> crds = Path.of(args[++i]);
         case "--scheduler" -> config = config.withScheduler(true);
+        case "--node" -> config = config.withNode(true);
         case "--keep-work-dir" -> config = config.withKeepWorkDir(true);
         default -> {
           System.err.println(
-              "usage: ControlPlaneMain [--crds DIR] [--scheduler] [--keep-work-dir]");
+              "usage: ControlPlaneMain [--crds DIR] [--scheduler] [--node] [--keep-work-dir]");
           System.exit(2);
         }
       }
@@ -54,6 +55,11 @@ public final class ControlPlaneMain {
     out.println("  API server:  " + controlPlane.apiServerUrl());
     out.println("  kubeconfig:  " + controlPlane.kubeconfig());
     out.println("  logs:        " + controlPlane.workDir().resolve("logs"));
+    if (controlPlane.components().contains(Component.KUBELET)) {
+      out.printf(
+          "  node:        %s at %s (containerd %s)%n",
+          controlPlane.nodeName(), controlPlane.nodeIp(), controlPlane.containerdSocket());
+    }
     for (var component : controlPlane.components()) {
       out.printf("  pid:         %s %d%n", component, controlPlane.pid(component).orElse(-1));
     }

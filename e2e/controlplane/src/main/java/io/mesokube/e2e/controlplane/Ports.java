@@ -12,12 +12,27 @@ import java.util.Set;
  * component stopped and started again (fault injection) comes back on the same address.
  */
 public record Ports(
-    int etcdClient, int etcdPeer, int apiServer, int controllerManager, int scheduler) {
+    int etcdClient,
+    int etcdPeer,
+    int apiServer,
+    int controllerManager,
+    int scheduler,
+    int containerdMetrics,
+    int kubelet,
+    int kubeletHealthz) {
 
-  /** Picks five distinct ports that are free on 127.0.0.1 right now. */
+  /** Picks distinct ports that are free on 127.0.0.1 right now. */
   public static Ports allocate() {
     var taken = new HashSet<Integer>();
-    return new Ports(free(taken), free(taken), free(taken), free(taken), free(taken));
+    return new Ports(
+        free(taken),
+        free(taken),
+        free(taken),
+        free(taken),
+        free(taken),
+        free(taken),
+        free(taken),
+        free(taken));
   }
 
   private static int free(Set<Integer> taken) {

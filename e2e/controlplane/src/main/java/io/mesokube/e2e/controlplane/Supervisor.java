@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,19 +18,26 @@ final class Supervisor {
   private final WorkDir dir;
   private final ComponentArgs args;
   private final HealthProbe probe;
+  private final Consumer<Component> onReady;
   private final Map<Component, ComponentProcess> running = new EnumMap<>(Component.class);
 
+  /**
+   * A supervisor that calls {@code onReady} each time a component it started became ready, before
+   * the next one starts (the node's images are imported once containerd is up, say).
+   */
   Supervisor(
       ControlPlaneConfig config,
       Binaries binaries,
       WorkDir dir,
       ComponentArgs args,
-      HealthProbe probe) {
+      HealthProbe probe,
+      Consumer<Component> onReady) {
     this.config = config;
     this.binaries = binaries;
     this.dir = dir;
     this.args = args;
     this.probe = probe;
+    this.onReady = onReady;
   }
 
   /** Starts every configured component in order, all within one start timeout. */
@@ -55,6 +63,7 @@ final class Supervisor {
             dir);
     running.put(component, process);
     readiness.await(component, process, args.healthUrl(component));
+    onReady.accept(component);
   }
 
   /** Waits until every running component answers its health check again (after a fault). */

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class ComponentArgsTest {
 
-  private final Ports ports = new Ports(2379, 2380, 6443, 10257, 10259);
+  private final Ports ports = new Ports(2379, 2380, 6443, 10257, 10259, 10261, 10250, 10248);
   private final WorkDir dir = new WorkDir(Path.of("/work/cp"));
   private final ComponentArgs args = new ComponentArgs(dir, ports);
 
