@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesokube.agent.images.Image;
 import io.mesokube.agent.images.ImageStore;
-import io.mesokube.agent.images.registry.ImageConfig;
-import io.mesokube.agent.images.registry.TestImages;
-import io.mesokube.agent.images.registry.TestRegistry;
 import io.mesokube.agent.launcher.ExitStatus;
 import io.mesokube.agent.launcher.LaunchSpec;
 import io.mesokube.agent.launcher.TaskLauncher;
 import io.mesokube.agent.launcher.TaskProcess;
 import io.mesokube.agent.launcher.TaskUser;
 import io.mesokube.api.v1alpha1.task.CommandSpec;
+import io.mesokube.e2e.controlplane.registry.ImageConfig;
+import io.mesokube.e2e.controlplane.registry.TestImages;
+import io.mesokube.e2e.controlplane.registry.TestRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,12 +3,12 @@ package io.mesokube.agent.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mesokube.agent.images.registry.ImageConfig;
 import io.mesokube.agent.images.registry.SilentRegistry;
-import io.mesokube.agent.images.registry.TarEntrySpec;
-import io.mesokube.agent.images.registry.TestImages;
-import io.mesokube.agent.images.registry.TestRegistry;
 import io.mesokube.agent.images.registry.ThrottledProxy;
+import io.mesokube.e2e.controlplane.registry.ImageConfig;
+import io.mesokube.e2e.controlplane.registry.TarEntrySpec;
+import io.mesokube.e2e.controlplane.registry.TestImages;
+import io.mesokube.e2e.controlplane.registry.TestRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,12 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mesokube.agent.images.registry.TestRegistry;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneExtension;
+import io.mesokube.e2e.controlplane.MesokubeImages;
 import io.mesokube.e2e.controlplane.TestCluster;
+import io.mesokube.e2e.controlplane.registry.TestRegistry;
 import io.mesokube.e2e.process.AgentProcess;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -53,9 +54,11 @@ class AgentImageIT {
   static void start(ControlPlane controlPlane) throws IOException {
     Path work = Files.createDirectories(Path.of("/tmp", "mesokube-agent-image-it-" + SUFFIX));
     registry = TestRegistry.start(work.resolve("registry"));
-    String base = AgentImageBuild.pushBase(registry, work);
-    image = AgentImageBuild.pushAgent(registry, base, "it-" + SUFFIX, work.resolve("jib"));
-    imageConfig = AgentImageBuild.config(image, work);
+    String base = MesokubeImages.pushBase(registry, work);
+    image =
+        MesokubeImages.push(
+            registry, MesokubeImages.App.AGENT, base, "it-" + SUFFIX, work.resolve("jib"));
+    imageConfig = MesokubeImages.config(image, work);
 
     Path stateDir = AgentUnderTest.traversable(work, work.resolve("state"));
     agent =

@@ -1,4 +1,4 @@
-package io.mesokube.agent.images.registry;
+package io.mesokube.e2e.controlplane.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

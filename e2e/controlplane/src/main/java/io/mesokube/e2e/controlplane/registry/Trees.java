@@ -1,4 +1,4 @@
-package io.mesokube.agent.images.registry;
+package io.mesokube.e2e.controlplane.registry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

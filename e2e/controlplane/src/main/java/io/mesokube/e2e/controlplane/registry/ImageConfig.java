@@ -1,4 +1,4 @@
-package io.mesokube.agent.images.registry;
+package io.mesokube.e2e.controlplane.registry;
 
 import java.util.ArrayList;
 import java.util.List;

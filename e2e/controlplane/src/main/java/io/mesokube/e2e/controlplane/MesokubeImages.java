@@ -1,8 +1,8 @@
-package io.mesokube.agent.it;
+package io.mesokube.e2e.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mesokube.agent.images.registry.TestRegistry;
+import io.mesokube.e2e.controlplane.registry.TestRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,32 +13,51 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the agent's image the way a release does, into a {@link TestRegistry}: the base image with
- * {@code src/main/image/build-base.sh} (cached under ~/.cache/mesokube), then the application on
- * top of it with the project's own Quarkus Jib configuration, in a nested {@code ./mvnw package}.
+ * Builds Mesokube's images the way a release does, into a {@link TestRegistry}: the base image with
+ * {@code agent-daemonset/src/main/image/build-base.sh} (cached under ~/.cache/mesokube), then an
+ * application on top of it with the project's own Quarkus Jib configuration, in a nested {@code
+ * ./mvnw package}.
  */
-final class AgentImageBuild {
-  /** The repository and tag of the base image, as in application.properties. */
-  static final String BASE = "mesokube/agent-base:bookworm-jre25";
+public final class MesokubeImages {
+  /** The repository and tag of the base image, as in the agent's application.properties. */
+  public static final String BASE = "mesokube/agent-base:bookworm-jre25";
 
-  private static final Path MODULE = Path.of("").toAbsolutePath();
-  private static final Path ROOT = MODULE.getParent();
+  private static final Path ROOT = BuildScript.repositoryRoot(Path.of("").toAbsolutePath());
   private static final Duration BASE_TIMEOUT = Duration.ofMinutes(15);
   private static final Duration JIB_TIMEOUT = Duration.ofMinutes(10);
   private static final int LOG_TAIL_LINES = 60;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private AgentImageBuild() {}
+  /** The application modules with an image: their path and the image's name (group/name). */
+  public enum App {
+    OPERATOR("operator/core", "mesokube/operator"),
+    AGENT("agent-daemonset", "mesokube/agent");
+
+    private final String module;
+    private final String image;
+
+    App(String module, String image) {
+      this.module = module;
+      this.image = image;
+    }
+
+    /** The image's repository, without registry or tag, as in application.properties. */
+    public String image() {
+      return image;
+    }
+  }
+
+  private MesokubeImages() {}
 
   /**
    * Builds (or takes from the cache) the base image and pushes it as {@link #BASE}; returns its
    * reference in {@code registry}. The script's progress goes to this JVM's stderr.
    */
-  static String pushBase(TestRegistry registry, Path work) {
+  public static String pushBase(TestRegistry registry, Path work) {
     String reference = registry.host() + "/" + BASE;
     run(
         List.of(
-            MODULE.resolve("src/main/image/build-base.sh").toString(),
+            ROOT.resolve("agent-daemonset/src/main/image/build-base.sh").toString(),
             "--insecure",
             "docker://" + reference),
         work.resolve("build-base.log"),
@@ -48,12 +67,12 @@ final class AgentImageBuild {
   }
 
   /**
-   * Packages the agent with {@code quarkus.container-image.build} and pushes it, on {@code base},
-   * as {@code mesokube/agent:TAG} (the group and name of application.properties); returns its
-   * reference. The Quarkus app goes to {@code work}, not to target/quarkus-app, which the running
-   * agents of the other tests use.
+   * Packages {@code app} with {@code quarkus.container-image.build} and pushes it, on {@code base},
+   * as {@code mesokube/NAME:TAG} (the group and name of its application.properties); returns its
+   * reference. The Quarkus app goes to {@code work}, not to target/quarkus-app, which the processes
+   * of the other tests run.
    */
-  static String pushAgent(TestRegistry registry, String base, String tag, Path work) {
+  public static String push(TestRegistry registry, App app, String base, String tag, Path work) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -64,7 +83,7 @@ final class AgentImageBuild {
                 "-f",
                 ROOT.resolve("pom.xml").toString(),
                 "-pl",
-                MODULE.getFileName().toString(),
+                app.module,
                 // Also make crds (and the test-scoped control plane) in the nested reactor: a
                 // `./mvnw verify` does not install them, and their up-to-date jars are not rebuilt.
                 "-am",
@@ -82,11 +101,11 @@ final class AgentImageBuild {
       command.add("-Dmaven.repo.local=" + localRepository);
     }
     run(command, work.resolve("jib.log"), JIB_TIMEOUT, false);
-    return registry.host() + "/mesokube/agent:" + tag;
+    return registry.host() + "/" + app.image + ":" + tag;
   }
 
   /** The configuration ({@code config} of the image configuration) of {@code reference}. */
-  static JsonNode config(String reference, Path work) {
+  public static JsonNode config(String reference, Path work) {
     Path out = work.resolve("inspect.json");
     run(
         List.of(
