@@ -63,7 +63,13 @@ final class ClusterPki {
                               "kubernetes.default",
                               "kubernetes.default.svc",
                               "kubernetes.default.svc.cluster.local"),
-                          List.of(InetAddress.getLoopbackAddress(), address(KUBERNETES_SERVICE_IP)))
+                          node
+                              ? List.of(
+                                  InetAddress.getLoopbackAddress(),
+                                  address(KUBERNETES_SERVICE_IP),
+                                  address(NodeHost.NODE_IP))
+                              : List.of(
+                                  InetAddress.getLoopbackAddress(), address(KUBERNETES_SERVICE_IP)))
                       .write(dir.pki("apiserver.crt"), dir.pki("apiserver.key")),
               () ->
                   ca.issueServer(List.of("localhost"), List.of(InetAddress.getLoopbackAddress()))

@@ -39,6 +39,7 @@ public final class ControlPlane implements AutoCloseable {
   private final Supervisor supervisor;
   private final Reaper reaper;
   private final NodeHost nodeHost;
+  private final ApiServerForwarder forwarder;
   private final Thread shutdownHook;
   private volatile boolean keepWorkDir;
   private volatile Duration startDuration = Duration.ZERO;
@@ -52,6 +53,8 @@ public final class ControlPlane implements AutoCloseable {
     this.pki = ClusterPki.generate(dir, apiServerUrl(), config.node());
     this.probe = new HealthProbe(pki.caCertificate(), pki.admin());
     this.nodeHost = config.node() ? NodeHost.prepare(dir, ports, binaries) : null;
+    this.forwarder =
+        config.node() ? ApiServerForwarder.start(NodeHost.NODE_IP, ports.apiServer()) : null;
     this.supervisor =
         new Supervisor(
             config, binaries, dir, new ComponentArgs(dir, ports), probe, this::componentReady);
@@ -150,6 +153,16 @@ public final class ControlPlane implements AutoCloseable {
   public String nodeIp() {
     requireNode();
     return NodeHost.NODE_IP;
+  }
+
+  /**
+   * The API server's URL for the node's pods, on the node's address (forwarded to 127.0.0.1; its
+   * serving certificate names that address too): pods cannot reach this machine's loopback, and the
+   * test node has no kube-proxy for the {@code kubernetes} Service.
+   */
+  public URI apiServerUrlForPods() {
+    requireNode();
+    return URI.create("https://" + NodeHost.NODE_IP + ":" + ports.apiServer());
   }
 
   /** The node's containerd socket (for {@code ctr --address}). */
@@ -342,6 +355,9 @@ public final class ControlPlane implements AutoCloseable {
     }
     closed = true;
     supervisor.stopAll();
+    if (forwarder != null) {
+      forwarder.close();
+    }
     if (nodeHost != null) {
       nodeHost.teardown();
     }

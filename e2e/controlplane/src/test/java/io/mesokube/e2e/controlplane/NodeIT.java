@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A control plane with a node on this machine: containerd and a kubelet built from source register
- * a Ready node, run pods on the pod network and on the host's, serve logs and exec through the API
- * server, and leave the host as they found it (sysctls, cgroups, interfaces, mounts, paths).
+ * a Ready node, run pods on the pod network (which reach the API server at the node's address) and
+ * on the host's, serve logs and exec through the API server, and leave the host as they found it
+ * (sysctls, cgroups, interfaces, mounts, paths).
  */
 class NodeIT {
 
@@ -79,9 +80,12 @@ class NodeIT {
               - name: c
                 image: %1$s
                 imagePullPolicy: Never
-                command: [/busybox, sh, -c, 'echo address $(/busybox hostname -i) && exec /busybox sleep 600']
+                command: [/busybox, sh, -c, 'echo address $(/busybox hostname -i); /busybox nc -w 3 %2$s %3$d </dev/null && echo api reachable; exec /busybox sleep 600']
           """
-              .formatted(NodeHost.PAUSE_IMAGE));
+              .formatted(
+                  NodeHost.PAUSE_IMAGE,
+                  controlPlane.apiServerUrlForPods().getHost(),
+                  controlPlane.apiServerUrlForPods().getPort()));
       Pod onPodNetwork = awaitRunning(controlPlane, "on-pod-network");
       Pod onHost = awaitRunning(controlPlane, "on-host");
 
@@ -94,7 +98,8 @@ class NodeIT {
                 assertThat(controlPlane.kubectl("-n", "default", "logs", "on-host").stdout())
                     .contains("made");
                 assertThat(controlPlane.kubectl("-n", "default", "logs", "on-pod-network").stdout())
-                    .contains("address " + onPodNetwork.getStatus().getPodIP());
+                    .contains("address " + onPodNetwork.getStatus().getPodIP())
+                    .contains("api reachable");
               });
       assertThat(Path.of("/sys/fs/cgroup/memory/node-it")).isDirectory();
       KubectlResult exec =
