@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +137,19 @@ final class SupervisorCommand {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LaunchException("interrupted while launching in " + runDir, e);
+    }
+    if (report == null) {
+      // A task that exits before it reports recorded why just before it did; when setsid or the
+      // script itself fails, its words are in the log.
+      Optional<String> error;
+      try {
+        error = RunDir.launchError(runDir);
+      } catch (IOException e) {
+        error = Optional.empty();
+      }
+      throw new LaunchException(
+          error.orElseGet(
+              () -> "supervisor failed before starting the task: " + RunDir.logTail(runDir)));
     }
     try {
       String[] words = report.trim().split(" ");

@@ -28,20 +28,11 @@ public final class TaskLauncher implements AutoCloseable {
   /**
    * Starts the task's supervisor, which starts the task; returns once the task is forked.
    *
-   * @throws LaunchException when the program does not exist, the run dir was used before, or the
-   *     supervisor failed before forking the task (its log is in the message); nothing runs then
+   * @throws LaunchException when the program does not exist (the supervisor looks it up where the
+   *     task runs), the run dir was used before, or the supervisor failed before forking the task
+   *     (its launch error or log is in the message); nothing runs then
    */
   public TaskProcess launch(LaunchSpec spec) throws LaunchException {
-    String program = spec.argv().getFirst();
-    if (ProgramLookup.find(program, spec.env(), spec.sandboxDir()).isEmpty()) {
-      throw new LaunchException(
-          "program '"
-              + program
-              + "' not found or not executable"
-              + (program.contains("/")
-                  ? " (relative to " + spec.sandboxDir() + ")"
-                  : " on PATH " + spec.env().getOrDefault("PATH", "(unset)")));
-    }
     Process process;
     try {
       TaskDirs.prepare(spec);
