@@ -94,6 +94,17 @@ public interface AgentConfig {
     /** User tasks run as when neither the task nor its framework names one. */
     @WithDefault("nobody")
     String defaultUser();
+
+    /**
+     * Mount namespace of command tasks, their supervisors, user lookups and command health checks:
+     * a namespace file such as {@code /proc/1/ns/mnt}, entered with util-linux {@code nsenter}.
+     * Absent: the agent's own, right for an agent run on the host. An agent in a pod (hostPID) sets
+     * {@code /proc/1/ns/mnt}, so that tasks run on the host's file system rather than in the
+     * agent's image, and never see the pod's ServiceAccount token. The state dir must then be the
+     * same directory at the same path in both. Container tasks always start in the agent's own,
+     * where their OCI runtime is. Checked at start-up; a bad value stops the agent.
+     */
+    Optional<Path> taskMountNamespace();
   }
 
   /** Heartbeat Lease and status delivery to the API server. */

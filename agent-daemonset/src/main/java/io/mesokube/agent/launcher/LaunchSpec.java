@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param programAsRoot whether the program runs as root although a {@code user} is given: an OCI
  *     runtime, which starts the task's process as that user inside its container. The user then
  *     only owns the sandbox logs, which the supervisor checks before the program gets them
+ * @param agentMountNamespace whether the supervisor and the program run in the agent's own mount
+ *     namespace whatever the launcher's {@link TaskMountNamespace}: a program of the agent's, such
+ *     as its OCI runtime, which exists only there
  */
 public record LaunchSpec(
     Path runDir,
@@ -29,7 +32,8 @@ public record LaunchSpec(
     TaskUser user,
     List<Path> taskCgroupProcs,
     Path supervisorCgroupProcs,
-    boolean programAsRoot) {
+    boolean programAsRoot,
+    boolean agentMountNamespace) {
 
   /** Validates and copies everything: what reaches the supervisor must be exec-able as is. */
   public LaunchSpec {
@@ -66,25 +70,63 @@ public record LaunchSpec(
   /** A task running as the agent's user, in no cgroup of its own. */
   public static LaunchSpec of(
       Path runDir, Path sandboxDir, List<String> argv, Map<String, String> env) {
-    return new LaunchSpec(runDir, sandboxDir, argv, env, null, List.of(), null, false);
+    return new LaunchSpec(runDir, sandboxDir, argv, env, null, List.of(), null, false, false);
   }
 
   /** This spec, run as the given user. */
   public LaunchSpec withUser(TaskUser user) {
     return new LaunchSpec(
-        runDir, sandboxDir, argv, env, user, taskCgroupProcs, supervisorCgroupProcs, programAsRoot);
+        runDir,
+        sandboxDir,
+        argv,
+        env,
+        user,
+        taskCgroupProcs,
+        supervisorCgroupProcs,
+        programAsRoot,
+        agentMountNamespace);
   }
 
   /** This spec, with the task's and the supervisor's cgroups. */
   public LaunchSpec withCgroups(List<Path> taskProcs, Path supervisorProcs) {
     return new LaunchSpec(
-        runDir, sandboxDir, argv, env, user, taskProcs, supervisorProcs, programAsRoot);
+        runDir,
+        sandboxDir,
+        argv,
+        env,
+        user,
+        taskProcs,
+        supervisorProcs,
+        programAsRoot,
+        agentMountNamespace);
   }
 
   /** This spec, its program run as root; {@code user} only owns the sandbox logs. */
   public LaunchSpec withProgramAsRoot() {
     return new LaunchSpec(
-        runDir, sandboxDir, argv, env, user, taskCgroupProcs, supervisorCgroupProcs, true);
+        runDir,
+        sandboxDir,
+        argv,
+        env,
+        user,
+        taskCgroupProcs,
+        supervisorCgroupProcs,
+        true,
+        agentMountNamespace);
+  }
+
+  /** This spec, run in the agent's own mount namespace: its program is one of the agent's. */
+  public LaunchSpec inAgentMountNamespace() {
+    return new LaunchSpec(
+        runDir,
+        sandboxDir,
+        argv,
+        env,
+        user,
+        taskCgroupProcs,
+        supervisorCgroupProcs,
+        programAsRoot,
+        true);
   }
 
   private static void requireNoNul(String what, String text) {

@@ -14,6 +14,7 @@ final class RunDir {
   static final String EXIT = "exit";
   static final String TASK_ENV = "task.env";
   static final String LOG = "supervisor.log";
+  static final String LAUNCH_ERROR = "launch-error";
 
   private RunDir() {}
 
@@ -34,6 +35,11 @@ final class RunDir {
   /** How the task ended; absent while it runs, or when its supervisor died first. */
   static Optional<ExitStatus> exit(Path runDir) throws IOException {
     return read(runDir.resolve(EXIT), ExitStatus::parse);
+  }
+
+  /** Why the supervisor could not start the task, if it could not. */
+  static Optional<String> launchError(Path runDir) throws IOException {
+    return read(runDir.resolve(LAUNCH_ERROR), String::strip);
   }
 
   /** The end of the supervisor's log, for an error message. */

@@ -13,35 +13,45 @@ import java.util.concurrent.CompletableFuture;
 public final class TaskLauncher implements AutoCloseable {
   private final SupervisorCommand supervisor;
   private final ExitWatcher watcher;
+  private final TaskMountNamespace namespace;
 
   /** A launcher keeping supervisor.sh in {@code stateDir}, polling recovered tasks every 5 s. */
-  public TaskLauncher(Path stateDir) throws IOException {
-    this(stateDir, Duration.ofSeconds(5));
+  public TaskLauncher(Path stateDir, TaskMountNamespace namespace) throws IOException {
+    this(stateDir, Duration.ofSeconds(5), namespace);
   }
 
-  /** A launcher keeping supervisor.sh in {@code stateDir}, polling recovered tasks as given. */
+  /** A launcher whose tasks run in the agent's mount namespace, polling as given. */
   public TaskLauncher(Path stateDir, Duration pollInterval) throws IOException {
-    this.supervisor = SupervisorCommand.install(stateDir);
+    this(stateDir, pollInterval, TaskMountNamespace.agents());
+  }
+
+  /**
+   * A launcher keeping supervisor.sh in {@code stateDir}, polling recovered tasks as given.
+   *
+   * @param namespace the mount namespace of tasks whose spec does not ask for the agent's
+   * @throws IllegalStateException when a tool the supervisor needs is missing, here or there, or
+   *     the state dir is not the same directory there
+   */
+  public TaskLauncher(Path stateDir, Duration pollInterval, TaskMountNamespace namespace)
+      throws IOException {
+    this.supervisor = SupervisorCommand.install(stateDir, namespace);
     this.watcher = new ExitWatcher(pollInterval);
+    this.namespace = namespace;
+  }
+
+  /** The mount namespace tasks run in, unless their spec asks for the agent's. */
+  public TaskMountNamespace namespace() {
+    return namespace;
   }
 
   /**
    * Starts the task's supervisor, which starts the task; returns once the task is forked.
    *
-   * @throws LaunchException when the program does not exist, the run dir was used before, or the
-   *     supervisor failed before forking the task (its log is in the message); nothing runs then
+   * @throws LaunchException when the program does not exist (the supervisor looks it up where the
+   *     task runs), the run dir was used before, or the supervisor failed before forking the task
+   *     (its launch error or log is in the message); nothing runs then
    */
   public TaskProcess launch(LaunchSpec spec) throws LaunchException {
-    String program = spec.argv().getFirst();
-    if (ProgramLookup.find(program, spec.env(), spec.sandboxDir()).isEmpty()) {
-      throw new LaunchException(
-          "program '"
-              + program
-              + "' not found or not executable"
-              + (program.contains("/")
-                  ? " (relative to " + spec.sandboxDir() + ")"
-                  : " on PATH " + spec.env().getOrDefault("PATH", "(unset)")));
-    }
     Process process;
     try {
       TaskDirs.prepare(spec);

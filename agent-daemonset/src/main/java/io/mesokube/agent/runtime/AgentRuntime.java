@@ -13,6 +13,7 @@ import io.mesokube.agent.containers.PullSecrets;
 import io.mesokube.agent.health.HealthCheckers;
 import io.mesokube.agent.host.HostResources;
 import io.mesokube.agent.launcher.TaskLauncher;
+import io.mesokube.agent.launcher.TaskMountNamespace;
 import io.mesokube.agent.registration.AgentIdentity;
 import io.mesokube.agent.registration.Heartbeat;
 import io.mesokube.agent.registration.Registrar;
@@ -138,6 +139,10 @@ public class AgentRuntime {
       long startNanos = System.nanoTime();
       Path stateDir = config.stateDir();
       Files.createDirectories(stateDir);
+      // Before registering: an agent that cannot run tasks must not be offered.
+      launcher =
+          new TaskLauncher(
+              stateDir, TaskMountNamespace.of(config.isolation().taskMountNamespace()));
       String hostname = config.hostname().orElseGet(AgentRuntime::localHostName);
       String name = AgentNames.validate(config.name().orElse(hostname.toLowerCase()));
       String endpoint = config.endpoint().orElse("http://" + hostname + ":" + httpPort);
@@ -157,11 +162,12 @@ public class AgentRuntime {
                   version));
       AgentIdentity identity = register(new Registrar(client), registration, stateDir);
 
-      launcher = new TaskLauncher(stateDir);
       Containers containers = containers(stateDir);
       health =
           new HealthCheckers(
-              healthThread, HealthCheckers.commandPool(4, 64), TaskManager.commandRunner());
+              healthThread,
+              HealthCheckers.commandPool(4, 64),
+              TaskManager.commandRunner(launcher.namespace()));
       var context =
           new TaskLaunch.Context(
               identity.agentId(),

@@ -168,7 +168,8 @@ public final class TaskLaunch {
     }
     TaskUser user;
     try {
-      user = TaskUser.resolve(userName);
+      // Where the task runs: the host's users when the agent runs in an image of its own.
+      user = TaskUser.resolve(userName, context.launcher().namespace());
     } catch (LaunchException e) {
       throw new Refused(TaskEnding.launchFailed(e.getMessage(), now));
     }
@@ -232,6 +233,7 @@ public final class TaskLaunch {
                 user,
                 taskProcs,
                 supervisorProcs,
+                false,
                 false);
       } else {
         var container = task.getSpec().container();
@@ -272,8 +274,13 @@ public final class TaskLaunch {
                     user,
                     taskProcs,
                     supervisorProcs,
+                    false,
                     false)
-                .withProgramAsRoot();
+                .withProgramAsRoot()
+                // The runtime is the agent's (its image's, in a pod); its pivot_root into the
+                // image's root leaves the container nothing of the agent's files but the bind
+                // mounts of OciConfig.
+                .inAgentMountNamespace();
       }
       // Recorded before the attempt: an audit must see every process that may have started.
       context.launches().record(run.uid, run.namespace + "/" + run.name, now);

@@ -95,9 +95,10 @@ public final class TaskManager implements StatusSender.Listener {
     this.clock = clock;
   }
 
-  /** Runs command health checks as the task's user. */
-  public static io.mesokube.agent.health.CommandRunner commandRunner() {
-    return new TaskCommandRunner();
+  /** Runs command health checks as the task's user, in the tasks' mount namespace. */
+  public static io.mesokube.agent.health.CommandRunner commandRunner(
+      io.mesokube.agent.launcher.TaskMountNamespace namespace) {
+    return new TaskCommandRunner(namespace);
   }
 
   /**
@@ -696,7 +697,9 @@ public final class TaskManager implements StatusSender.Listener {
     if (runtime != null
         && io.mesokube.agent.containers.OciRuntime.imageOf(run.runDir).isPresent()) {
       try {
-        var user = io.mesokube.agent.launcher.TaskUser.resolve(run.checkpoint.user());
+        var user =
+            io.mesokube.agent.launcher.TaskUser.resolve(
+                run.checkpoint.user(), context.launcher().namespace());
         container = runtime.execCommand(run.runDir, TaskLaunch.containerId(run.uid), user);
       } catch (io.mesokube.agent.launcher.LaunchException e) {
         LOG.warn("No health checks for task {}: {}", run.taskId(), e.getMessage());

@@ -123,6 +123,39 @@ fi
   # secrets, so it leaves the disk once read.
   . "$run/task.env"
   rm -f "$run/task.env"
+  # The program, looked up as execvp(3) will in the task (a name with a slash relative to the
+  # sandbox, a bare name along the task's PATH, glibc's /bin:/usr/bin without one), so that a typo
+  # is a clear launch error rather than exit 127. Here, not in the agent: this shell runs in the
+  # task's mount namespace, which need not be the agent's (nsenter), and an absolute link there
+  # resolves only there. As root: a program the user may not run is found, and exec's 126 says why.
+  path=/bin:/usr/bin shown='(unset)'
+  for arg; do
+    case $arg in
+      PATH=*) path=${arg#PATH=} shown=$path ;;
+      *=*) ;;
+      # The first word without a '=' is the program: the agent refuses a program name with one.
+      *) program=$arg; break ;;
+    esac
+  done
+  if ! (
+    cd "$sandbox" || exit 1
+    case $program in
+      */*) [ -f "$program" ] && [ -x "$program" ]; exit ;;
+    esac
+    # Entry by entry: field splitting would drop a trailing empty one, and an empty one is the cwd.
+    rest=$path
+    while :; do
+      dir=${rest%%:*}
+      [ -f "${dir:-.}/$program" ] && [ -x "${dir:-.}/$program" ] && exit 0
+      [ "$rest" != "${rest#*:}" ] || exit 1
+      rest=${rest#*:}
+    done
+  ); then
+    case $program in
+      */*) fail "program '$program' not found or not executable (relative to $sandbox)" ;;
+      *) fail "program '$program' not found or not executable on PATH $shown" ;;
+    esac
+  fi
   # env -i: exactly the caller's environment (sh would add PWD and drop names it cannot hold).
   # --default-signal: sh started this subshell with SIGINT and SIGQUIT ignored (POSIX, for "&").
   # -C: the task's cwd, entered as the task's user.

@@ -84,7 +84,7 @@ class CgroupJoinTest {
 
     assertThatThrownBy(() -> fixture.launch(spec))
         .isInstanceOf(LaunchException.class)
-        .hasMessageContaining("task not started: cannot join task cgroup");
+        .hasMessage("cannot join task cgroup " + tempDir.resolve("missing/cgroup.procs"));
 
     // What a restarted agent would find had it died during this launch.
     await()

@@ -33,7 +33,12 @@ final class LaunchFixture implements AutoCloseable {
 
   /** Another launcher on the same state dir, sharing nothing with the first: a restarted agent. */
   TaskLauncher newLauncher() throws IOException {
-    TaskLauncher fresh = new TaskLauncher(stateDir, Duration.ofMillis(100));
+    return newLauncher(TaskMountNamespace.agents());
+  }
+
+  /** Another launcher on the same state dir, its tasks in {@code namespace}. */
+  TaskLauncher newLauncher(TaskMountNamespace namespace) throws IOException {
+    TaskLauncher fresh = new TaskLauncher(stateDir, Duration.ofMillis(100), namespace);
     launchers.add(fresh);
     return fresh;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,6 +148,29 @@ class TaskLauncherTest {
         .isInstanceOf(LaunchException.class)
         .hasMessageContaining(
             "'no-such-program' not found or not executable on PATH /usr/bin:/bin");
+  }
+
+  @Test
+  void programIsLookedUpAsExecvpWillInTheTask() throws Exception {
+    LaunchSpec inSandbox =
+        LaunchSpec.of(
+            tempDir.resolve("tasks/empty-entry"),
+            tempDir.resolve("sandboxes/empty-entry"),
+            List.of("here"),
+            Map.of("PATH", "/usr/bin:"));
+    Files.createDirectories(inSandbox.sandboxDir());
+    Path here = Files.writeString(inSandbox.sandboxDir().resolve("here"), "#!/bin/sh\necho here\n");
+    Files.setPosixFilePermissions(here, PosixFilePermissions.fromString("rwxr-xr-x"));
+    LaunchSpec directory = fixture.spec("directory", "./dir");
+    Files.createDirectories(directory.sandboxDir().resolve("dir"));
+
+    // An empty PATH entry is the cwd, the sandbox.
+    assertThat(fixture.launch(inSandbox).exit()).succeedsWithin(WAIT);
+    assertThat(fixture.stdout(inSandbox)).isEqualTo("here\n");
+    assertThatThrownBy(() -> fixture.launch(directory))
+        .isInstanceOf(LaunchException.class)
+        .hasMessage(
+            "program './dir' not found or not executable (relative to %s)", directory.sandboxDir());
   }
 
   @Test
