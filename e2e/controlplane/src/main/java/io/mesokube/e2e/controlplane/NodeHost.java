@@ -231,7 +231,7 @@ final class NodeHost {
     for (String name : SYSCTLS) {
       Path file = sysctlFile(name);
       if (Files.isRegularFile(file)) {
-        saved.setProperty(name, Files.readString(file).strip());
+        saved.setProperty(name, readSysctl(file));
       }
     }
     for (Path path : FIXED_PATHS) {
@@ -270,6 +270,19 @@ final class NodeHost {
     }
     if (complete) {
       step("forget the saved sysctls", () -> Files.deleteIfExists(SAVED_SYSCTLS));
+    }
+  }
+
+  /**
+   * A sysctl's value, read in one call: the kernel answers a read at a non-zero offset of most
+   * sysctl files with end-of-file, and {@code Files.readString} starts with a short read when a
+   * file reports size 0, as every /proc file does, which once kept "1" of "1000000".
+   */
+  static String readSysctl(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[4096];
+      int read = in.read(buffer, 0, buffer.length);
+      return read <= 0 ? "" : new String(buffer, 0, read, StandardCharsets.US_ASCII).strip();
     }
   }
 

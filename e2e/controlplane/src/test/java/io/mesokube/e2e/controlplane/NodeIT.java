@@ -23,9 +23,16 @@ import org.junit.jupiter.api.Test;
  */
 class NodeIT {
 
+  // Those the kubelet and the CNI bridge set; multi-digit values among them.
   private static final List<String> SYSCTLS =
       List.of(
-          "net/ipv4/ip_forward", "vm/overcommit_memory", "kernel/panic", "kernel/panic_on_oops");
+          "net/ipv4/ip_forward",
+          "vm/overcommit_memory",
+          "vm/panic_on_oom",
+          "kernel/panic",
+          "kernel/panic_on_oops",
+          "kernel/keys/root_maxkeys",
+          "kernel/keys/root_maxbytes");
 
   @Test
   void aNodeRunsPodsAndLeavesTheHostAsItFoundIt() throws IOException {
@@ -148,7 +155,7 @@ class NodeIT {
   private static Map<String, String> sysctls() throws IOException {
     var values = new LinkedHashMap<String, String>();
     for (String name : SYSCTLS) {
-      values.put(name, Files.readString(Path.of("/proc/sys", name)).strip());
+      values.put(name, NodeHost.readSysctl(Path.of("/proc/sys", name)));
     }
     return values;
   }
