@@ -26,6 +26,7 @@ public abstract sealed class Cgroups permits CgroupsV1, CgroupsV2 {
 
   private final String root;
   final CgroupFiles files;
+  private volatile List<Path> otherHierarchies = List.of();
 
   Cgroups(String root, CgroupFiles files) {
     for (String segment : root.split("/", -1)) {
@@ -134,6 +135,32 @@ public abstract sealed class Cgroups permits CgroupsV1, CgroupsV2 {
 
   /** The mount point of each hierarchy the agent's cgroups span. */
   public abstract List<Path> hierarchies();
+
+  /**
+   * The mount points of the other cgroup hierarchies mounted beside them (v1 ones without a
+   * controller the agent uses, such as devices or the named systemd one; cgroup2 beside v1).
+   */
+  public List<Path> otherHierarchies() {
+    return otherHierarchies;
+  }
+
+  /** Sets what {@link #otherHierarchies()} returns; the detector calls it. */
+  void alsoMounted(List<Path> others) {
+    this.otherHierarchies = List.copyOf(others);
+  }
+
+  /**
+   * The {@code cgroup.procs} files a supervisor joins: the supervisors' cgroup in every hierarchy
+   * the agent spans, and the root cgroup of every other one. So no cgroup the agent itself is in
+   * holds a supervisor or its task: in a pod, the kubelet and the OCI runtime kill what is left in
+   * the pod's cgroups when the pod goes (runc finds a container's processes through its devices
+   * cgroup), and tasks must outlive the agent's pod.
+   */
+  public List<Path> supervisorProcsFiles() {
+    List<Path> files = new ArrayList<>(supervisors().procsFiles());
+    otherHierarchies.forEach(hierarchy -> files.add(hierarchy.resolve("cgroup.procs")));
+    return List.copyOf(files);
+  }
 
   abstract TaskCgroup handle(String name, Path relative);
 

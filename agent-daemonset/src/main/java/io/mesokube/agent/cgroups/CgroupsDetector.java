@@ -44,7 +44,20 @@ final class CgroupsDetector {
               throw new IllegalArgumentException(
                   "cgroups version must be auto, v1 or v2, not '" + mode + "'");
         };
-    LOG.info("Using cgroup {} ({}), root {}", cgroups.version(), cgroups.hierarchies(), root);
+    List<Path> others =
+        mounts.stream()
+            .map(Mount::mountPoint)
+            .filter(point -> point.startsWith(base))
+            .distinct()
+            .filter(point -> !cgroups.hierarchies().contains(point))
+            .toList();
+    cgroups.alsoMounted(others);
+    LOG.info(
+        "Using cgroup {} ({}), root {}; other hierarchies {}",
+        cgroups.version(),
+        cgroups.hierarchies(),
+        root,
+        others);
     return cgroups;
   }
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  *     whether policy allows that
  * @param taskCgroupProcs the {@code cgroup.procs} files the task joins before it execs; may be
  *     empty
- * @param supervisorCgroupProcs the {@code cgroup.procs} file the supervisor joins, or null
+ * @param supervisorCgroupProcs the {@code cgroup.procs} files the supervisor joins, in order,
+ *     before it forks the task; may be empty
  * @param programAsRoot whether the program runs as root although a {@code user} is given: an OCI
  *     runtime, which starts the task's process as that user inside its container. The user then
  *     only owns the sandbox logs, which the supervisor checks before the program gets them
@@ -31,7 +32,7 @@ public record LaunchSpec(
     Map<String, String> env,
     TaskUser user,
     List<Path> taskCgroupProcs,
-    Path supervisorCgroupProcs,
+    List<Path> supervisorCgroupProcs,
     boolean programAsRoot,
     boolean agentMountNamespace) {
 
@@ -42,8 +43,7 @@ public record LaunchSpec(
     argv = List.copyOf(argv);
     env = Map.copyOf(env);
     taskCgroupProcs = taskCgroupProcs.stream().map(Path::toAbsolutePath).toList();
-    supervisorCgroupProcs =
-        supervisorCgroupProcs == null ? null : supervisorCgroupProcs.toAbsolutePath();
+    supervisorCgroupProcs = supervisorCgroupProcs.stream().map(Path::toAbsolutePath).toList();
     if (argv.isEmpty() || argv.getFirst().isEmpty()) {
       throw new IllegalArgumentException("argv needs a program");
     }
@@ -59,8 +59,10 @@ public record LaunchSpec(
           }
           requireNoNul("environment variable " + name, name + value);
         });
-    for (Path procs : taskCgroupProcs) {
-      // The supervisor takes the list newline-separated.
+    for (Path procs :
+        java.util.stream.Stream.concat(taskCgroupProcs.stream(), supervisorCgroupProcs.stream())
+            .toList()) {
+      // The supervisor takes the lists newline-separated.
       if (procs.toString().contains("\n")) {
         throw new IllegalArgumentException("cgroup path with a newline: " + procs);
       }
@@ -70,7 +72,7 @@ public record LaunchSpec(
   /** A task running as the agent's user, in no cgroup of its own. */
   public static LaunchSpec of(
       Path runDir, Path sandboxDir, List<String> argv, Map<String, String> env) {
-    return new LaunchSpec(runDir, sandboxDir, argv, env, null, List.of(), null, false, false);
+    return new LaunchSpec(runDir, sandboxDir, argv, env, null, List.of(), List.of(), false, false);
   }
 
   /** This spec, run as the given user. */
@@ -88,7 +90,7 @@ public record LaunchSpec(
   }
 
   /** This spec, with the task's and the supervisor's cgroups. */
-  public LaunchSpec withCgroups(List<Path> taskProcs, Path supervisorProcs) {
+  public LaunchSpec withCgroups(List<Path> taskProcs, List<Path> supervisorProcs) {
     return new LaunchSpec(
         runDir,
         sandboxDir,

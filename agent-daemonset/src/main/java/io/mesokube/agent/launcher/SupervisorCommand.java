@@ -123,9 +123,7 @@ final class SupervisorCommand {
         command.add("-P");
       }
     }
-    if (spec.supervisorCgroupProcs() != null) {
-      command.addAll(List.of("-S", spec.supervisorCgroupProcs().toString()));
-    }
+    spec.supervisorCgroupProcs().forEach(procs -> command.addAll(List.of("-S", procs.toString())));
     spec.taskCgroupProcs().forEach(procs -> command.addAll(List.of("-c", procs.toString())));
     command.add("--");
     command.addAll(spec.argv());

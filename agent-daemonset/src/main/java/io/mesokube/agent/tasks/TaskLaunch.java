@@ -214,7 +214,7 @@ public final class TaskLaunch {
     try {
       run.cgroup = context.cgroups().create(run.uid, limits(resources));
       List<java.nio.file.Path> taskProcs = run.cgroup.procsFiles();
-      java.nio.file.Path supervisorProcs = context.cgroups().supervisors().procsFiles().getFirst();
+      List<java.nio.file.Path> supervisorProcs = context.cgroups().supervisorProcsFiles();
       LaunchSpec spec;
       if (image == null) {
         spec =

@@ -6,7 +6,7 @@
 # A JVM per task would cost too much memory and start too slowly; this is POSIX sh (dash on
 # Debian). TaskLauncher extracts it to the agent's state dir and starts it as
 #
-#   setsid sh supervisor.sh -r RUN_DIR -s SANDBOX [-u UID -g GID [-i] [-P]] [-S SUPERVISOR_PROCS]
+#   setsid sh supervisor.sh -r RUN_DIR -s SANDBOX [-u UID -g GID [-i] [-P]] [-S SUPERVISOR_PROCS]...
 #                           [-c TASK_PROCS]... -- PROGRAM [ARG]...
 #
 # -P runs PROGRAM as root (an OCI runtime, which starts the task as UID:GID in its container); the
@@ -39,7 +39,9 @@ while getopts r:s:u:g:iPS:c: opt; do
     g) gid=$OPTARG ;;
     i) groups=--init-groups ;;
     P) as_root=1 ;;
-    S) supervisor_procs=$OPTARG ;;
+    # Newline-separated, as -c.
+    S) supervisor_procs="$supervisor_procs$OPTARG
+" ;;
     # Newline-separated; the agent refuses paths with a newline.
     c) task_procs="$task_procs$OPTARG
 " ;;
@@ -69,10 +71,15 @@ nth() {
   word=$1
 }
 
-# Outside the task's cgroup the kernel's memory-cgroup OOM killer never picks the supervisor.
-if [ -n "$supervisor_procs" ]; then
-  echo 0 > "$supervisor_procs" || { log "cannot join $supervisor_procs"; exit 1; }
-fi
+# Outside the task's cgroup the kernel's memory-cgroup OOM killer never picks the supervisor; and
+# out of every cgroup of the agent's own (a pod's, which the kubelet and the OCI runtime empty when
+# the pod goes), the supervisor and the task it forks outlive the agent.
+IFS='
+'
+for procs in $supervisor_procs; do
+  echo 0 > "$procs" || { log "cannot join $procs"; exit 1; }
+done
+unset IFS
 
 # Our identity, so that a restarted agent can tell this shell from a process that reused its pid.
 # /proc/PID/stat: "PID (COMM) STATE ..." and COMM may hold spaces; starttime is the 20th word

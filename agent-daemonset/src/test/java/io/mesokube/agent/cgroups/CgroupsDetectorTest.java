@@ -71,6 +71,15 @@ class CgroupsDetectorTest {
             Path.of("/sys/fs/cgroup/memory"),
             Path.of("/sys/fs/cgroup/pids"),
             Path.of("/sys/fs/cgroup/freezer"));
+    // The rest, whose root cgroups a supervisor joins to leave an agent pod's cgroups.
+    assertThat(cgroups.otherHierarchies())
+        .contains(
+            Path.of("/sys/fs/cgroup/devices"),
+            Path.of("/sys/fs/cgroup/blkio"),
+            Path.of("/sys/fs/cgroup/cpuset"),
+            Path.of("/sys/fs/cgroup/systemd"),
+            Path.of("/sys/fs/cgroup/unified"))
+        .doesNotContainAnyElementsOf(cgroups.hierarchies());
     assertThatThrownBy(() -> Cgroups.detect("v2", "mesokube/agent-1"))
         .isInstanceOf(CgroupException.class)
         .hasMessage("use cgroup v2 at /sys/fs/cgroup: not a cgroup2 mount");

@@ -24,6 +24,7 @@ class CgroupJoinTest {
   @TempDir Path tempDir;
   private LaunchFixture fixture;
   private Path testCgroup;
+  private final List<Path> v1Cgroups = new java.util.ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -33,6 +34,9 @@ class CgroupJoinTest {
   @AfterEach
   void tearDown() throws Exception {
     fixture.close();
+    for (Path cgroup : v1Cgroups) {
+      await().atMost(WAIT).untilAsserted(() -> Files.deleteIfExists(cgroup));
+    }
     if (testCgroup != null) {
       // Empty once the processes are gone; a cgroup dir is removed with rmdir, its files with it.
       await()
@@ -61,7 +65,7 @@ class CgroupJoinTest {
             .blocked("cgroups", 0)
             .withCgroups(
                 List.of(taskCgroup.resolve("cgroup.procs")),
-                supervisorCgroup.resolve("cgroup.procs"));
+                List.of(supervisorCgroup.resolve("cgroup.procs")));
 
     TaskProcess task = fixture.launch(spec);
 
@@ -75,12 +79,46 @@ class CgroupJoinTest {
     assertThat(task.exit()).succeedsWithin(WAIT).isEqualTo(ExitStatus.exited(0));
   }
 
+  /**
+   * A supervisor given several cgroups (one per hierarchy: the agent's supervisors' cgroup where it
+   * has one, a hierarchy's root elsewhere) joins each, and the task it forks stays in those of the
+   * hierarchies its own cgroups leave out: how supervisors and tasks leave an agent pod's cgroups.
+   */
+  @Test
+  void supervisorJoinsEveryCgroupItIsGivenAndTheTaskKeepsThem() throws Exception {
+    Path devices = Path.of("/sys/fs/cgroup/devices");
+    Path freezer = Path.of("/sys/fs/cgroup/freezer");
+    assumeTrue(
+        Files.isWritable(devices) && Files.isWritable(freezer), "no writable v1 devices, freezer");
+    String name = "mesokube-test-" + UUID.randomUUID();
+    for (Path hierarchy : List.of(devices, freezer)) {
+      v1Cgroups.add(Files.createDirectory(hierarchy.resolve(name)));
+    }
+    LaunchSpec spec =
+        fixture
+            .blocked("several", 0)
+            .withCgroups(
+                List.of(),
+                v1Cgroups.stream().map(cgroup -> cgroup.resolve("cgroup.procs")).toList());
+
+    TaskProcess task = fixture.launch(spec);
+
+    for (long pid : List.of(task.supervisor().pid(), task.taskPid())) {
+      assertThat(Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup")))
+          .as("cgroups of %d", pid)
+          .anyMatch(line -> line.matches("\\d+:devices:/" + name))
+          .anyMatch(line -> line.matches("\\d+:freezer:/" + name));
+    }
+    fixture.release(spec);
+    assertThat(task.exit()).succeedsWithin(WAIT).isEqualTo(ExitStatus.exited(0));
+  }
+
   @Test
   void taskThatCannotJoinItsCgroupNeverRuns() throws Exception {
     LaunchSpec spec =
         fixture
             .spec("no-cgroup", "/bin/sh", "-c", "echo ran")
-            .withCgroups(List.of(tempDir.resolve("missing/cgroup.procs")), null);
+            .withCgroups(List.of(tempDir.resolve("missing/cgroup.procs")), List.of());
 
     assertThatThrownBy(() -> fixture.launch(spec))
         .isInstanceOf(LaunchException.class)
@@ -102,7 +140,7 @@ class CgroupJoinTest {
     LaunchSpec spec =
         fixture
             .spec("no-supervisor-cgroup", "/bin/true")
-            .withCgroups(List.of(), tempDir.resolve("missing/cgroup.procs"));
+            .withCgroups(List.of(), List.of(tempDir.resolve("missing/cgroup.procs")));
 
     assertThatThrownBy(() -> fixture.launch(spec))
         .isInstanceOf(LaunchException.class)
