@@ -41,7 +41,10 @@ public record AgentIdentity(String agentId, String name, Instant registeredTime)
 
   /** Checkpoints this identity atomically. */
   public void save(Path stateDir) throws IOException {
-    java.nio.file.Files.createDirectories(file(stateDir).getParent());
+    java.nio.file.Files.createDirectories(
+        file(stateDir).getParent(),
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     AtomicFiles.write(
         file(stateDir), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
   }

@@ -139,6 +139,7 @@ public class AgentRuntime {
       long startNanos = System.nanoTime();
       Path stateDir = config.stateDir();
       Files.createDirectories(stateDir);
+      StateDirPermissions.restrict(stateDir);
       // Before registering: an agent that cannot run tasks must not be offered.
       launcher =
           new TaskLauncher(

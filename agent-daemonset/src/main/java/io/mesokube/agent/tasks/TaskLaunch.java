@@ -83,7 +83,18 @@ public final class TaskLaunch {
   TaskRun prepare(Task task) throws IOException {
     String uid = task.getMetadata().getUid();
     var runDir = context.store().runDir(uid);
-    Files.createDirectories(runDir.getParent());
+    java.nio.file.Path tasksDir = runDir.getParent();
+    if (!Files.isDirectory(tasksDir)) {
+      Files.createDirectories(tasksDir.getParent());
+      try {
+        // Root's alone, as StateDirPermissions sets it at start: its names are every task's uid.
+        Files.createDirectory(
+            tasksDir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        // Another launch made it first.
+      }
+    }
     if (!Files.isDirectory(runDir)) {
       // The run dir will hold the task's environment, secrets included, until it starts.
       Files.createDirectory(
