@@ -171,6 +171,13 @@ class TaskLauncherTest {
         .isInstanceOf(LaunchException.class)
         .hasMessage(
             "program './dir' not found or not executable (relative to %s)", directory.sandboxDir());
+    // The supervisor still records the failed launch; the temp dir goes only once it is done.
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                RunDir.supervisor(directory.runDir()).map(id -> !id.isAlive()).orElse(true)
+                    && Files.exists(directory.runDir().resolve("exit")));
   }
 
   @Test
