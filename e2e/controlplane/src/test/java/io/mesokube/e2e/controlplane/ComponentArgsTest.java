@@ -3,6 +3,7 @@ package io.mesokube.e2e.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +25,52 @@ class ComponentArgsTest {
     assertThat(flags)
         .filteredOn(flag -> flag.contains("://") && !flag.startsWith("--service-account-issuer"))
         .allMatch(flag -> flag.contains("://127.0.0.1:"));
-    if (component != Component.ETCD) {
-      assertThat(flags).contains("--bind-address=127.0.0.1");
+    switch (component) {
+      case ETCD -> {}
+      // The node's components take their addresses from their configuration files (below).
+      case CONTAINERD ->
+          assertThat(flags).containsExactly("--config=/work/cp/node/containerd.toml");
+      case KUBELET ->
+          assertThat(flags)
+              .contains("--config=/work/cp/node/kubelet.yaml", "--node-ip=" + NodeHost.NODE_IP);
+      default -> assertThat(flags).contains("--bind-address=127.0.0.1");
     }
     assertThat(args.healthUrl(component).getHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void theNodeListensOnLoopbackAndTheKubeletOnTheNodesOwnAddressAuthenticated() {
+    var binaries =
+        new Binaries(
+            Path.of("/cp/bin"), java.util.Optional.of(Path.of("/containerd/bin")), Duration.ZERO);
+    String containerd =
+        NodeConfig.containerd(
+            ports, binaries, Path.of("/var/lib/n"), Path.of("/run/n"), Path.of("/cni"));
+    String kubelet =
+        NodeConfig.kubelet(ports, dir, NodeHost.NODE_IP, "/mesokube-node", Path.of("/logs"));
+
+    assertThat(containerd)
+        .doesNotContain("0.0.0.0")
+        .contains(
+            "address = '/run/n/containerd.sock'",
+            "address = '127.0.0.1:10261'",
+            "stream_server_address = '127.0.0.1'",
+            "restrict_oom_score_adj = true",
+            "runtime_path = '/containerd/bin/containerd-shim-runc-v2'");
+    assertThat(kubelet)
+        .doesNotContain("0.0.0.0")
+        .contains(
+            "address: " + NodeHost.NODE_IP,
+            "port: 10250",
+            "readOnlyPort: 0",
+            "healthzBindAddress: 127.0.0.1",
+            "healthzPort: 10248",
+            "mode: Webhook",
+            "clientCAFile: /work/cp/pki/ca.crt",
+            "failCgroupV1: false",
+            "cgroupRoot: /mesokube-node",
+            "makeIPTablesUtilChains: false")
+        .containsPattern("anonymous:\\s+enabled: false");
   }
 
   @Test
