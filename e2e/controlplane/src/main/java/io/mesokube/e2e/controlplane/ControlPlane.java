@@ -171,24 +171,6 @@ public final class ControlPlane implements AutoCloseable {
     return NodeHost.containerdSocket();
   }
 
-  /**
-   * Imports an OCI or Docker image archive into the node's containerd (namespace k8s.io), as {@code
-   * kind load} does, so that pods with {@code imagePullPolicy: Never} or {@code IfNotPresent} run
-   * it without a registry.
-   */
-  public void importImage(Path archive) {
-    requireNode();
-    NodeHost.run(
-        binaries.ctr().toString(),
-        "--address",
-        NodeHost.containerdSocket().toString(),
-        "--namespace",
-        "k8s.io",
-        "images",
-        "import",
-        archive.toString());
-  }
-
   private void requireNode() {
     if (nodeHost == null) {
       throw new IllegalStateException(
