@@ -67,7 +67,7 @@ final class NodeHost {
   /** The sandbox ("pause") image, imported into containerd, never pulled. */
   static final String PAUSE_IMAGE = "mesokube.local/pause:3.10";
 
-  private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup");
+  private static final CgroupTree CGROUPS = CgroupTree.named(CGROUP_ROOT);
   private static final Path LOCK = Path.of("/run/mesokube-node.lock");
   private static final Path SAVED_SYSCTLS = Path.of("/run/mesokube-node.sysctl");
   private static final List<String> SYSCTLS =
@@ -145,7 +145,8 @@ final class NodeHost {
       host.saveSysctls();
       host.writeConfiguration(ports, binaries);
       host.createNetwork();
-      host.createCgroups();
+      // The kubelet (cgroupfs driver) wants its cgroup root in every hierarchy before it starts.
+      CGROUPS.create();
       return host;
     } catch (IOException e) {
       closeQuietly(channel);
@@ -195,9 +196,9 @@ final class NodeHost {
   // Everything a node leaves on the host, in the order it must go: processes hold mounts and
   // cgroups, mounts hold directories.
   private void clearLeftovers() {
-    step("stop the pods' processes and shims", this::killNodeProcesses);
+    step("stop the pods' processes and shims", NodeHost::killNodeProcesses);
     step("unmount the node's mounts", NodeHost::unmountAll);
-    step("remove the node's cgroups", NodeHost::removeCgroups);
+    step("remove the node's cgroups", CGROUPS::remove);
     step("remove the node's interfaces", NodeHost::removeInterfaces);
     step("remove the node's directories", NodeHost::removeDirectories);
   }
@@ -213,9 +214,9 @@ final class NodeHost {
     if (!Files.isExecutable(Path.of("/usr/lib/cni/bridge"))) {
       missing.add("the CNI plugins (Debian package containernetworking-plugins)");
     }
-    if (!Files.isDirectory(CGROUP_MOUNT.resolve("memory"))
-        && !Files.exists(CGROUP_MOUNT.resolve("cgroup.controllers"))) {
-      missing.add("cgroup hierarchies under " + CGROUP_MOUNT);
+    if (!Files.isDirectory(Path.of("/sys/fs/cgroup/memory"))
+        && !Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+      missing.add("cgroup hierarchies under /sys/fs/cgroup");
     }
     if (!missing.isEmpty()) {
       throw new IllegalStateException("a test node needs " + String.join(", ", missing));
@@ -320,70 +321,21 @@ final class NodeHost {
     run("ip", "link", "set", NODE_BRIDGE, "up");
   }
 
-  // The kubelet (cgroupfs driver) wants its cgroup root in every hierarchy before it starts.
-  private static void createCgroups() throws IOException {
-    for (Path hierarchy : hierarchies()) {
-      Files.createDirectories(hierarchy.resolve(CGROUP_ROOT));
-    }
-  }
-
-  private static List<Path> hierarchies() throws IOException {
-    if (!Files.isDirectory(CGROUP_MOUNT)) {
-      return List.of();
-    }
-    // cgroup v1: one hierarchy per directory (cpu,cpuacct links excluded), cgroup2 beside them
-    // under unified; a pure cgroup2 host has the hierarchy at the mount itself.
-    if (Files.exists(CGROUP_MOUNT.resolve("cgroup.controllers"))) {
-      return List.of(CGROUP_MOUNT);
-    }
-    try (Stream<Path> children = Files.list(CGROUP_MOUNT)) {
-      return children
-          .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-          .sorted()
-          .toList();
-    }
-  }
-
   // Everything left in the node's cgroups (pods, and the shims containerd moved there), and every
-  // shim of this node's containerd, wherever it runs.
-  private void killNodeProcesses() throws IOException {
-    for (int round = 0; round < 5; round++) {
-      List<Long> pids = new ArrayList<>(nodeCgroupProcesses());
-      pids.addAll(processesNaming(RUN.toString()));
-      pids.addAll(processesNaming(ROOT.toString()));
-      pids.remove(ProcessHandle.current().pid());
-      if (pids.isEmpty()) {
-        return;
-      }
-      LOG.info("killing {} processes the node left: {}", pids.size(), pids);
-      for (long pid : pids) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      }
-      sleep(Duration.ofMillis(500));
+  // shim of this node's containerd, wherever it runs; then the node's cgroups.
+  private static void killNodeProcesses() throws IOException {
+    List<Long> left = new ArrayList<>(CGROUPS.processes());
+    left.addAll(nodeProcesses());
+    if (!left.isEmpty()) {
+      LOG.info("killing {} processes the node left: {}", left.size(), left);
     }
-    throw new IOException("processes of the node survived SIGKILL: " + nodeCgroupProcesses());
+    CGROUPS.kill(NodeHost::nodeProcesses);
   }
 
-  private static List<Long> nodeCgroupProcesses() throws IOException {
-    List<Long> pids = new ArrayList<>();
-    for (Path hierarchy : hierarchies()) {
-      Path root = hierarchy.resolve(CGROUP_ROOT);
-      if (!Files.isDirectory(root)) {
-        continue;
-      }
-      try (Stream<Path> files = Files.walk(root)) {
-        for (Path procs : files.filter(p -> p.endsWith("cgroup.procs")).toList()) {
-          for (String line : Files.readAllLines(procs)) {
-            if (!line.isBlank()) {
-              pids.add(Long.parseLong(line.strip()));
-            }
-          }
-        }
-      } catch (UncheckedIOException e) {
-        // A cgroup removed while walking: the next round sees the rest.
-      }
-    }
-    return pids.stream().distinct().toList();
+  private static List<Long> nodeProcesses() {
+    List<Long> pids = new ArrayList<>(processesNaming(RUN.toString()));
+    pids.addAll(processesNaming(ROOT.toString()));
+    return pids;
   }
 
   private static List<Long> processesNaming(String path) {
@@ -425,22 +377,6 @@ final class NodeHost {
       }
     }
     return out.toString();
-  }
-
-  private static void removeCgroups() throws IOException {
-    for (Path hierarchy : hierarchies()) {
-      Path root = hierarchy.resolve(CGROUP_ROOT);
-      if (!Files.isDirectory(root)) {
-        continue;
-      }
-      // A cgroup directory is removed with rmdir (its files are not real files), children first.
-      try (Stream<Path> dirs = Files.walk(root)) {
-        for (Path cgroup :
-            dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(cgroup);
-        }
-      }
-    }
   }
 
   private static void removeInterfaces() {
@@ -522,14 +458,6 @@ final class NodeHost {
     } catch (IOException | RuntimeException e) {
       LOG.warn("node teardown: cannot {}: {}", what, e.toString());
       return false;
-    }
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

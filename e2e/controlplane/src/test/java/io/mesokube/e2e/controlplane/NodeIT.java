@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,7 +120,7 @@ class NodeIT {
     assertThat(sysctls()).isEqualTo(sysctlsBefore);
     assertThat(Path.of("/sys/class/net", NodeHost.NODE_BRIDGE)).doesNotExist();
     assertThat(Path.of("/sys/class/net", NodeHost.CNI_BRIDGE)).doesNotExist();
-    assertThat(cgroupRoots()).isEmpty();
+    assertThat(CgroupTree.named(NodeHost.CGROUP_ROOT).existing()).isEmpty();
     assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")))
         .noneMatch(line -> line.contains(NodeHost.ROOT.toString()))
         .noneMatch(line -> line.contains(NodeHost.RUN.toString()));
@@ -158,11 +157,5 @@ class NodeIT {
       values.put(name, NodeHost.readSysctl(Path.of("/proc/sys", name)));
     }
     return values;
-  }
-
-  private static List<Path> cgroupRoots() throws IOException {
-    try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-      return hierarchies.map(h -> h.resolve(NodeHost.CGROUP_ROOT)).filter(Files::exists).toList();
-    }
   }
 }

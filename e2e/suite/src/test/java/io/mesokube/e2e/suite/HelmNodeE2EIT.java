@@ -12,6 +12,7 @@ import io.mesokube.api.v1alpha1.agent.Agent;
 import io.mesokube.api.v1alpha1.offer.Offer;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
+import io.mesokube.e2e.controlplane.CgroupTree;
 import io.mesokube.e2e.controlplane.Component;
 import io.mesokube.e2e.controlplane.ControlPlane;
 import io.mesokube.e2e.controlplane.ControlPlaneConfig;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,7 +149,7 @@ class HelmNodeE2EIT {
       }
     } finally {
       // Tasks outlive the agent's pod by design; this run's are ended here, with their cgroups.
-      killCgroupTree();
+      CgroupTree.named(CGROUP_ROOT).killAndRemove();
       if (Files.exists(STATE_DIR)) {
         try (Stream<Path> files = Files.walk(STATE_DIR)) {
           files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -250,7 +250,7 @@ class HelmNodeE2EIT {
 
   @Test
   @Order(2)
-  void aCommandTaskAndAContainerTaskRunInTheNodesCgroupsAndFinish() {
+  void aCommandTaskAndAContainerTaskRunInTheNodesCgroupsAndFinish() throws IOException {
     apply(
         """
         apiVersion: mesokube.io/v1alpha1
@@ -276,7 +276,7 @@ class HelmNodeE2EIT {
     awaitState("command", TaskState.TASK_RUNNING);
     awaitState("container", TaskState.TASK_RUNNING);
     // The tasks' cgroups are the node's, under the agent's root: not the agent pod's.
-    assertThat(cgroupsOfThisRun()).isNotEmpty();
+    assertThat(CgroupTree.named(CGROUP_ROOT).existing()).isNotEmpty();
     Task command = awaitState("command", TaskState.TASK_FINISHED);
     Task container = awaitState("container", TaskState.TASK_FINISHED);
     assertThat(command.getStatus().exitCode()).isZero();
@@ -561,57 +561,6 @@ class HelmNodeE2EIT {
 
   private static Lease leaderLease() {
     return client.leases().inNamespace(SYSTEM).withName(RELEASE + "-operator").get();
-  }
-
-  private static List<Path> cgroupsOfThisRun() {
-    List<Path> found = new ArrayList<>();
-    try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-      for (Path hierarchy : hierarchies.toList()) {
-        Path root = hierarchy.resolve(CGROUP_ROOT);
-        if (Files.isDirectory(root)) {
-          found.add(root);
-        }
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return found;
-  }
-
-  // Kills every process in this run's cgroups, then removes them, children first.
-  private static void killCgroupTree() throws IOException {
-    for (int round = 0; round < 5; round++) {
-      List<Long> pids = new ArrayList<>();
-      for (Path root : cgroupsOfThisRun()) {
-        try (Stream<Path> files = Files.walk(root)) {
-          for (Path procs : files.filter(p -> p.endsWith("cgroup.procs")).toList()) {
-            for (String line : Files.readAllLines(procs)) {
-              if (!line.isBlank()) {
-                pids.add(Long.parseLong(line.strip()));
-              }
-            }
-          }
-        }
-      }
-      if (pids.isEmpty()) {
-        break;
-      }
-      pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    for (Path root : cgroupsOfThisRun()) {
-      try (Stream<Path> dirs = Files.walk(root)) {
-        for (Path dir :
-            dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(dir);
-        }
-      }
-    }
   }
 
   private static String repository(String reference) {
