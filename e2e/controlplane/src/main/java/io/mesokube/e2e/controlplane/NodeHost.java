@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>The node's address is {@link #NODE_IP} on a bridge of its own with no port attached ({@link
  * #NODE_BRIDGE}): the kubelet refuses a loopback node IP, the API server reaches the kubelet there,
  * and nothing outside this machine can. Pods on the host's network see it as their host IP.
+ *
+ * <p>Over 400 lines on purpose: it is the inventory of what a node changes on the host beside the
+ * undoing of each change, so that nothing set up goes without its teardown. The configuration text
+ * is in {@link NodeConfig}, the cgroup sweep in {@link CgroupTree}.
  */
 final class NodeHost {
 
