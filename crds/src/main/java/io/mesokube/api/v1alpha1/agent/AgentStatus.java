@@ -19,4 +19,6 @@ public record AgentStatus(
     @JsonPropertyDescription("When the agent registered (RFC 3339).") String registeredTime,
     @JsonPropertyDescription("Since when the agent is unreachable (RFC 3339).")
         String unreachableTime,
-    @JsonPropertyDescription("Registered and Reachable conditions.") List<Condition> conditions) {}
+    @JsonPropertyDescription(
+            "Registered (agent), Reachable (operator) and Drained (agent, while Down).")
+        List<Condition> conditions) {}

@@ -42,6 +42,12 @@ public final class Reasons {
   /** The agent was marked gone (or removed by an operator). */
   public static final String AGENT_REMOVED_BY_OPERATOR = "REASON_AGENT_REMOVED_BY_OPERATOR";
 
+  /**
+   * The agent was taken Down for maintenance ({@code spec.maintenance.mode: Down}) and killed the
+   * task, or refused to launch it; Mesos' {@code REASON_AGENT_DRAINING}.
+   */
+  public static final String AGENT_DRAINING = "REASON_AGENT_DRAINING";
+
   /** The agent restarted without the task's checkpoint (e.g. checkpointing off, host reboot). */
   public static final String AGENT_RESTARTED = "REASON_AGENT_RESTARTED";
 
