@@ -1,6 +1,7 @@
 package io.mesokube.agent.cgroups;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -131,6 +132,52 @@ public abstract sealed class Cgroups permits CgroupsV1, CgroupsV2 {
       mkdirIfAbsent(hierarchy.resolve(relative));
     }
     return handle(SUPERVISORS, relative);
+  }
+
+  /**
+   * Removes the agent's own cgroup ({@link #root()}, with the supervisors' cgroup and the tasks'
+   * parent) from every hierarchy, waiting a few seconds for the last supervisors to leave it; with
+   * {@code andEmptyParents}, also the ancestors of the root that are then empty (the configured
+   * cgroup root, say). Kills nothing: a cgroup that still holds a process or a task's cgroup stays.
+   *
+   * @return the cgroups that stay; empty when every one went
+   */
+  public List<Path> removeOwn(boolean andEmptyParents) {
+    List<Path> left = new ArrayList<>();
+    for (Path hierarchy : hierarchies()) {
+      Path own = hierarchy.resolve(root);
+      boolean removed = true;
+      // Supervisors leave their cgroup a moment after their task's end is recorded: wait for
+      // them. A task's cgroup, though, goes only when the task manager destroys it.
+      Path supervisors = own.resolve(SUPERVISORS);
+      for (Path dir : List.of(supervisors, own.resolve(TASKS), own)) {
+        if (!(dir == supervisors
+            ? Poll.until(RMDIR_WAIT, () -> rmdirQuietly(dir))
+            : rmdirQuietly(dir))) {
+          left.add(dir);
+          removed = false;
+        }
+      }
+      // Parents are shared (other agents on the host, an administrator's limits): only empty ones
+      // go, and an error just means one is in use.
+      for (Path parent = own.getParent();
+          removed && andEmptyParents && !parent.equals(hierarchy);
+          parent = parent.getParent()) {
+        removed = rmdirQuietly(parent);
+      }
+    }
+    return List.copyOf(left);
+  }
+
+  private static final Duration RMDIR_WAIT = Duration.ofSeconds(5);
+
+  private boolean rmdirQuietly(Path dir) {
+    try {
+      files.rmdir(dir);
+      return true;
+    } catch (CgroupException e) {
+      return false;
+    }
   }
 
   /** The mount point of each hierarchy the agent's cgroups span. */

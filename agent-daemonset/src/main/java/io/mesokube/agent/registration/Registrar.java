@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.mesokube.api.Mesokube;
 import io.mesokube.api.v1alpha1.agent.Agent;
 import io.mesokube.api.v1alpha1.agent.AgentCapabilities;
+import io.mesokube.api.v1alpha1.agent.AgentConditions;
 import io.mesokube.api.v1alpha1.agent.AgentPhase;
 import io.mesokube.api.v1alpha1.agent.AgentSpec;
 import io.mesokube.api.v1alpha1.agent.AgentStatus;
@@ -89,7 +90,7 @@ public final class Registrar {
             null,
             List.of(
                 new Condition(
-                    "Registered",
+                    AgentConditions.REGISTERED,
                     Condition.Status.True,
                     applied.getMetadata().getGeneration(),
                     Instant.now().toString(),

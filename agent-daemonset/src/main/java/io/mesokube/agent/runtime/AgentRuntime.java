@@ -14,6 +14,7 @@ import io.mesokube.agent.health.HealthCheckers;
 import io.mesokube.agent.host.HostResources;
 import io.mesokube.agent.launcher.TaskLauncher;
 import io.mesokube.agent.launcher.TaskMountNamespace;
+import io.mesokube.agent.maintenance.MaintenanceWatch;
 import io.mesokube.agent.registration.AgentIdentity;
 import io.mesokube.agent.registration.Heartbeat;
 import io.mesokube.agent.registration.Registrar;
@@ -50,8 +51,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the agent: registers (retrying until the API server answers), recovers checkpointed tasks,
- * heartbeats, and watches the Tasks bound to it. Stopping the agent leaves its tasks running: they
- * belong to their supervisors, and the next agent process recovers them.
+ * heartbeats, carries out its maintenance mode, and watches the Tasks bound to it. Stopping the
+ * agent leaves its tasks running: they belong to their supervisors, and the next agent process
+ * recovers them.
  *
  * <p>Not built in the {@code test} profile, whose Quarkus tests exercise the HTTP endpoints alone;
  * the agent as a whole is tested as the packaged application against a real API server.
@@ -84,6 +86,7 @@ public class AgentRuntime {
   private SharedIndexInformer<Task> tasks;
   private SharedIndexInformer<Framework> frameworks;
   private SharedIndexInformer<RolePolicy> policies;
+  private MaintenanceWatch maintenance;
 
   AgentRuntime(
       AgentConfig config,
@@ -118,6 +121,9 @@ public class AgentRuntime {
       if (informer != null) {
         informer.stop();
       }
+    }
+    if (maintenance != null) {
+      maintenance.close();
     }
     timers.shutdownNow();
     housekeeping.shutdownNow();
@@ -229,6 +235,19 @@ public class AgentRuntime {
           .submit(
               () -> {
                 manager.recover();
+                return null;
+              })
+          .get();
+      // Before the Tasks are watched: an agent that is Down kills what it recovered and launches
+      // nothing.
+      maintenance =
+          new MaintenanceWatch(
+              client, name, manager, cgroups, tasksThread, statusThread, housekeeping, clock);
+      maintenance.start();
+      tasksThread
+          .submit(
+              () -> {
+                maintenance.sync();
                 return null;
               })
           .get();

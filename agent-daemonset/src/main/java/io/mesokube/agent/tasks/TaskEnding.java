@@ -20,7 +20,9 @@ final class TaskEnding {
     /** Too many failed health checks. */
     UNHEALTHY,
     /** The Task is terminal already (e.g. TASK_LOST while the agent was unreachable). */
-    SUPERSEDED
+    SUPERSEDED,
+    /** The agent was taken Down for maintenance ({@code spec.maintenance.mode: Down}). */
+    MAINTENANCE
   }
 
   private TaskEnding() {}
@@ -52,6 +54,15 @@ final class TaskEnding {
           "Killed after failing its health check: " + exit.message(),
           exit.shellStatus(),
           false,
+          now);
+    }
+    if (killed == KillCause.MAINTENANCE) {
+      return StatusUpdate.of(
+          TaskState.TASK_KILLED,
+          Reasons.AGENT_DRAINING,
+          "Killed because the agent is Down for maintenance: " + exit.message(),
+          exit.shellStatus(),
+          null,
           now);
     }
     if (killed != null) {
@@ -110,6 +121,20 @@ final class TaskEnding {
         TaskState.TASK_KILLED,
         Reasons.TASK_KILLED_DURING_LAUNCH,
         "Killed before the agent launched it",
+        null,
+        null,
+        now);
+  }
+
+  /**
+   * A task the agent did not launch because it is Down for maintenance: TASK_KILLED if it was on
+   * its way (its image being provided) when the agent went Down, TASK_DROPPED if it arrived after.
+   */
+  static StatusUpdate notLaunchedWhileDown(boolean wasStarting, String why, Instant now) {
+    return StatusUpdate.of(
+        wasStarting ? TaskState.TASK_KILLED : TaskState.TASK_DROPPED,
+        Reasons.AGENT_DRAINING,
+        "Not launched: the agent is Down for maintenance (" + why + ")",
         null,
         null,
         now);

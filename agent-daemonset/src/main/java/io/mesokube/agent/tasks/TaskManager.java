@@ -78,6 +78,9 @@ public final class TaskManager implements StatusSender.Listener {
           });
   // Uids of tasks whose checkpoint could not be read at recovery, with why.
   private final Map<String, String> unrecoverable = new HashMap<>();
+  // Why the agent is Down for maintenance, or null. While set, every task here is killed and
+  // none is launched: Mesos' DOWN machine.
+  private String down;
 
   public TaskManager(
       TaskLaunch.Context context,
@@ -153,6 +156,48 @@ public final class TaskManager implements StatusSender.Listener {
   public boolean sandboxInUse(Path dir) {
     String path = dir.toString();
     return List.copyOf(runs.values()).stream().anyMatch(r -> path.equals(r.sandbox));
+  }
+
+  /**
+   * The tasks this agent still holds: running, being killed, or ended with an update the API server
+   * does not hold yet. Zero means nothing of any task is left here.
+   */
+  public int held() {
+    return runs.size();
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  /**
+   * Applies the agent's maintenance: a non-null {@code downReason} takes it Down, which kills every
+   * task (each with its own grace period) and launches none; null brings it back into service.
+   * Draining needs nothing here: it only stops offers. Idempotent, so that every change of the
+   * Agent and every resync may call it.
+   */
+  public void maintenance(String downReason) {
+    boolean wasDown = down != null;
+    down = downReason;
+    if (downReason == null) {
+      if (wasDown) {
+        LOG.info("The agent is back in service: tasks bound to it launch again");
+      }
+      return;
+    }
+    if (!wasDown) {
+      LOG.warn(
+          "The agent is Down for maintenance ({}): killing its {} tasks, launching none",
+          downReason,
+          runs.values().stream().filter(TaskRun::killable).count());
+    }
+    for (TaskRun run : List.copyOf(runs.values())) {
+      if (run.killable()) {
+        Task task = caches.task().apply(run.namespace, run.name);
+        kill(
+            run,
+            TaskEnding.KillCause.MAINTENANCE,
+            task == null ? DEFAULT_GRACE_SECONDS : grace(task));
+      }
+    }
   }
 
   // ---------------------------------------------------------------- recovery
@@ -303,6 +348,10 @@ public final class TaskManager implements StatusSender.Listener {
       kill(run, TaskEnding.KillCause.SUPERSEDED, 0);
       return;
     }
+    if (down != null && run.killable()) {
+      kill(run, TaskEnding.KillCause.MAINTENANCE, grace(task));
+      return;
+    }
     if (run.killable()
         && (Boolean.TRUE.equals(task.getSpec().kill())
             || task.getMetadata().getDeletionTimestamp() != null)) {
@@ -388,6 +437,9 @@ public final class TaskManager implements StatusSender.Listener {
     } else if (Boolean.TRUE.equals(task.getSpec().kill())
         || task.getMetadata().getDeletionTimestamp() != null) {
       append(run, TaskEnding.killedBeforeLaunch(now));
+    } else if (down != null) {
+      LOG.info("Task {} not launched: the agent is Down for maintenance", run.taskId());
+      append(run, TaskEnding.notLaunchedWhileDown(false, down, now));
     } else {
       Framework framework = caches.framework().apply(run.namespace, task.getSpec().framework());
       String role = TaskLaunch.role(task, framework);
@@ -565,14 +617,21 @@ public final class TaskManager implements StatusSender.Listener {
       run.health.stop();
     }
     Framework framework = caches.framework().apply(run.namespace, run.checkpoint.framework());
-    if (cause == TaskEnding.KillCause.REQUESTED
+    if ((cause == TaskEnding.KillCause.REQUESTED || cause == TaskEnding.KillCause.MAINTENANCE)
         && has(framework, FrameworkCapability.TASK_KILLING_STATE)) {
       append(
           run,
           StatusUpdate.of(
               TaskState.TASK_KILLING,
-              null,
-              "killing with a grace period of " + graceSeconds + " s",
+              cause == TaskEnding.KillCause.MAINTENANCE
+                  ? io.mesokube.api.v1alpha1.task.Reasons.AGENT_DRAINING
+                  : null,
+              (cause == TaskEnding.KillCause.MAINTENANCE
+                      ? "the agent is Down for maintenance: "
+                      : "")
+                  + "killing with a grace period of "
+                  + graceSeconds
+                  + " s",
               null,
               null,
               now()));
@@ -612,6 +671,8 @@ public final class TaskManager implements StatusSender.Listener {
     if (cause == TaskEnding.KillCause.SUPERSEDED) {
       // The API server holds a terminal state for it: nothing more to report.
       retire(run);
+    } else if (cause == TaskEnding.KillCause.MAINTENANCE) {
+      append(run, TaskEnding.notLaunchedWhileDown(true, down, now()));
     } else {
       append(run, TaskEnding.killedBeforeLaunch(now()));
     }

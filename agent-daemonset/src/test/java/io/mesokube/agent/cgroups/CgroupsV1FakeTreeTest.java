@@ -93,4 +93,45 @@ class CgroupsV1FakeTreeTest {
                 OptionalLong.of(12)));
     assertThat(task.oomKilled()).isTrue();
   }
+
+  @Test
+  void theAgentsOwnCgroupGoesOnceNoTaskCgroupIsLeftAndItsParentOnceEmpty() {
+    TaskCgroup task = cgroups.create("web-1", Limits.of(1, 128 * MIB));
+    cgroups.supervisors();
+    Path own = cpu.resolve("mesokube/agent-1");
+
+    assertThat(cgroups.removeOwn(true))
+        .as("a task cgroup keeps the tasks' parent and the agent's cgroup")
+        .contains(own.resolve("task"), own)
+        .hasSize(8);
+    assertThat(own.resolve("supervisors")).doesNotExist();
+    assertThat(own.resolve("task/web-1")).isDirectory();
+
+    task.destroy();
+    new CgroupsV1(
+            Map.of(
+                "cpu", cpu,
+                "cpuacct", cpu,
+                "memory", cpu.resolveSibling("memory"),
+                "pids", cpu.resolveSibling("pids"),
+                "freezer", cpu.resolveSibling("freezer")),
+            "mesokube/agent-2",
+            fs)
+        .supervisors();
+    assertThat(cgroups.removeOwn(true)).isEmpty();
+    assertThat(own).doesNotExist();
+    assertThat(cpu.resolve("mesokube")).as("another agent's cgroup is in it").isDirectory();
+
+    cgroups.supervisors();
+    assertThat(cgroups.removeOwn(false)).isEmpty();
+    assertThat(cpu.resolve("mesokube/agent-1")).doesNotExist();
+  }
+
+  @Test
+  void anEmptyParentGoesWithTheAgentsCgroup() {
+    cgroups.supervisors();
+    assertThat(cgroups.removeOwn(true)).isEmpty();
+    assertThat(cpu.resolve("mesokube")).doesNotExist();
+    assertThat(cpu).isDirectory();
+  }
 }

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.mesokube.agent.checkpoint.LaunchLog;
 import io.mesokube.api.Mesokube;
 import io.mesokube.api.v1alpha1.agent.Agent;
+import io.mesokube.api.v1alpha1.agent.AgentConditions;
 import io.mesokube.api.v1alpha1.agent.AgentPhase;
+import io.mesokube.api.v1alpha1.common.Condition;
 import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
@@ -474,7 +476,93 @@ class AgentIT {
         .isEqualTo(TaskState.TASK_GONE);
   }
 
+  @Test
+  @Order(14)
+  void downForMaintenanceKillsEveryTaskRefusesNewOnesAndLeavesNoCgroup(TestCluster cluster)
+      throws Exception {
+    framework(cluster);
+    apply(cluster, Manifests.task("drained-1", "fw", AGENT, 0.05, 32, "exec sleep 600", null));
+    apply(
+        cluster,
+        Manifests.task(
+            "drained-2",
+            "fw",
+            AGENT,
+            0.05,
+            32,
+            "trap 'exit 7' TERM; while :; do sleep 0.1; done",
+            null));
+    awaitState(cluster, "drained-1", TaskState.TASK_RUNNING);
+    awaitState(cluster, "drained-2", TaskState.TASK_RUNNING);
+
+    Agent down =
+        cluster
+            .client()
+            .resources(Agent.class)
+            .withName(AGENT)
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"maintenance\":{\"mode\":\"Down\",\"reason\":\"kernel upgrade\"}}}");
+
+    for (String name : List.of("drained-1", "drained-2")) {
+      Task task = awaitTerminal(cluster, name);
+      assertThat(task.getStatus().state()).as(name).isEqualTo(TaskState.TASK_KILLED);
+      assertThat(task.getStatus().reason()).as(name).isEqualTo(Reasons.AGENT_DRAINING);
+    }
+    assertThat(awaitTerminal(cluster, "drained-2").getStatus().exitCode())
+        .as("its own exit on SIGTERM")
+        .isEqualTo(7);
+    Condition drained = awaitDrained(cluster, Condition.Status.True);
+    assertThat(drained.observedGeneration()).isEqualTo(down.getMetadata().getGeneration());
+    assertThat(drained.reason()).isEqualTo("Drained");
+    assertThat(CgroupRoots.dirs(CGROUP_ROOT)).as("the agent's own cgroups").isEmpty();
+    assertThat(
+            cluster.client().resources(Agent.class).withName(AGENT).get().getStatus().conditions())
+        .extracting(Condition::type)
+        .as("the other conditions stay")
+        .contains(AgentConditions.REGISTERED);
+
+    apply(cluster, Manifests.task("too-late", "fw", AGENT, 0.05, 32, "exec sleep 600", null));
+    Task dropped = awaitTerminal(cluster, "too-late");
+    assertThat(dropped.getStatus().state()).isEqualTo(TaskState.TASK_DROPPED);
+    assertThat(dropped.getStatus().reason()).isEqualTo(Reasons.AGENT_DRAINING);
+    assertThat(dropped.getStatus().message()).contains("kernel upgrade");
+
+    cluster
+        .client()
+        .resources(Agent.class)
+        .withName(AGENT)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"maintenance\":null}}");
+    await().atMost(Duration.ofSeconds(15)).until(() -> drainedCondition(cluster) == null);
+    apply(cluster, Manifests.task("back", "fw", AGENT, 0.05, 32, "exec sleep 600", null));
+    awaitState(cluster, "back", TaskState.TASK_RUNNING);
+    patch(cluster, "back", "{\"spec\":{\"kill\":true}}");
+    assertThat(awaitTerminal(cluster, "back").getStatus().state()).isEqualTo(TaskState.TASK_KILLED);
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private static Condition drainedCondition(TestCluster cluster) {
+    var conditions =
+        cluster.client().resources(Agent.class).withName(AGENT).get().getStatus().conditions();
+    return conditions == null
+        ? null
+        : conditions.stream()
+            .filter(c -> c.type().equals(AgentConditions.DRAINED))
+            .findFirst()
+            .orElse(null);
+  }
+
+  private static Condition awaitDrained(TestCluster cluster, Condition.Status status) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              Condition c = drainedCondition(cluster);
+              return c != null && c.status() == status;
+            });
+    return drainedCondition(cluster);
+  }
 
   static void framework(TestCluster cluster) {
     apply(cluster, Manifests.framework("fw", null));

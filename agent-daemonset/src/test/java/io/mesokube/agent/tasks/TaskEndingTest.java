@@ -63,4 +63,21 @@ class TaskEndingTest {
     assertThat(TaskEnding.lost(LostCause.NEVER_STARTED, "x", false, NOW).reason())
         .isEqualTo(Reasons.CONTAINER_LAUNCH_FAILED);
   }
+
+  @Test
+  void whatADownAgentKillsOrRefusesCarriesTheDrainingReason() {
+    StatusUpdate killed =
+        TaskEnding.ended(ExitStatus.signaled(15), TaskEnding.KillCause.MAINTENANCE, false, 64, NOW);
+    assertThat(killed.state()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(killed.reason()).isEqualTo(Reasons.AGENT_DRAINING);
+    assertThat(killed.exitCode()).isEqualTo(143);
+    assertThat(killed.message()).startsWith("Killed because the agent is Down for maintenance");
+
+    StatusUpdate dropped = TaskEnding.notLaunchedWhileDown(false, "kernel upgrade", NOW);
+    assertThat(dropped.state()).isEqualTo(TaskState.TASK_DROPPED);
+    assertThat(dropped.reason()).isEqualTo(Reasons.AGENT_DRAINING);
+    assertThat(dropped.message()).contains("kernel upgrade");
+    assertThat(TaskEnding.notLaunchedWhileDown(true, "x", NOW).state())
+        .isEqualTo(TaskState.TASK_KILLED);
+  }
 }

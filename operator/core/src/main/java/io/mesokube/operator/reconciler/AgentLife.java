@@ -2,6 +2,7 @@ package io.mesokube.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.mesokube.api.v1alpha1.agent.Agent;
+import io.mesokube.api.v1alpha1.agent.AgentConditions;
 import io.mesokube.api.v1alpha1.agent.AgentPhase;
 import io.mesokube.api.v1alpha1.agent.AgentStatus;
 import io.mesokube.api.v1alpha1.common.Condition;
@@ -46,7 +47,7 @@ record AgentLife(
   record Notice(boolean warning, String reason, String message) {}
 
   /** Condition type saying whether the agent heartbeats. */
-  static final String REACHABLE = "Reachable";
+  static final String REACHABLE = AgentConditions.REACHABLE;
 
   /** Reason of the Reachable condition of a gone agent that renews its Lease under its old id. */
   static final String REFUSED = "AgentRefused";
