@@ -246,7 +246,54 @@ class CrdValidationIT {
         bad(
             "unknown maintenance mode",
             AGENT + "  resources: {cpus: 4}\n  maintenance: {mode: Closed}",
-            "spec.maintenance.mode: Unsupported value: \"Closed\""));
+            "spec.maintenance.mode: Unsupported value: \"Closed\""),
+        // Attacks from the multi-tenant review: inputs the schema used to accept.
+        bad(
+            "task with mem -0 (failed only at launch)",
+            TASK + "  resources: {cpus: 1, mem: -0}\n  command: {shell: 'true'}",
+            "a task's mem must be at least 1 (MiB)"),
+        bad(
+            "task with 0.0004 cpus (accounted as none: thousands fit past every quota)",
+            TASK + "  resources: {cpus: 0.0004, mem: 32}\n  command: {shell: 'true'}",
+            "a task's cpus must be at least 0.001"),
+        bad(
+            "HTTP health check path with a space (the check never ran)",
+            TASK
+                + "  resources: {cpus: 1}\n  command: {shell: 'true'}\n"
+                + "  healthCheck: {type: HTTP, http: {port: 80, path: '/health check'}}",
+            "spec.healthCheck.http.path in body should match"),
+        bad(
+            "framework name too long for the label its tasks carry",
+            FRAMEWORK.replace("name: bad", "name: " + "f".repeat(64)) + "  roles: [a]",
+            "a Framework name must be at most 63 characters"),
+        bad(
+            "agent name too long for the label its tasks carry",
+            AGENT.replace("name: bad", "name: " + "a".repeat(64)) + "  resources: {cpus: 4}",
+            "an Agent name must be at most 63 characters"),
+        bad(
+            "task naming a framework no Framework can have",
+            TASK.replace("framework: fw", "framework: " + "f".repeat(64))
+                + "  resources: {cpus: 1}\n  command: {shell: 'true'}",
+            "spec.framework: Too long"),
+        bad(
+            "reference that is not DNS-1123",
+            TASK.replace("framework: fw", "framework: a..b")
+                + "  resources: {cpus: 1}\n  command: {shell: 'true'}",
+            "spec.framework in body should match"),
+        bad(
+            "pull secret that is not DNS-1123",
+            TASK + "  resources: {cpus: 1}\n  container: {image: busybox, pullSecret: a.-b}",
+            "spec.container.pullSecret in body should match"),
+        bad(
+            "reservations larger than the agent",
+            AGENT
+                + "  resources: {cpus: 4, mem: 1024}\n  reservations: [{role: a, resources:"
+                + " {cpus: 3}}, {role: b, resources: {cpus: 2}}]",
+            "the reservations' cpus add up to more than the agent's cpus"),
+        bad(
+            "reservation of a resource the agent does not offer",
+            AGENT + "  resources: {cpus: 4}\n  reservations: [{role: a, resources: {mem: 1}}]",
+            "the reservations' mem add up to more than the agent's mem"));
   }
 
   private static Arguments bad(String what, String yaml, String expectedMessage) {

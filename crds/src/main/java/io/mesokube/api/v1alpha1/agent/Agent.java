@@ -15,6 +15,11 @@ import io.mesokube.api.Mesokube;
 @ShortNames("mkagent")
 @Categories(Mesokube.CATEGORY)
 @ValidationRule(value = "has(self.spec)", message = "an Agent needs a spec")
+@ValidationRule(
+    value = "size(self.metadata.name) <= 63",
+    message =
+        "an Agent name must be at most 63 characters: its Tasks and Offers carry it in the label"
+            + " mesokube.io/agent")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(
     name = "CPUs",

@@ -20,6 +20,26 @@ import java.util.Map;
             + " self.reservations.exists_one(s, s.role == r.role))",
     message = "at most one reservation per role")
 @ValidationRule(
+    value =
+        "!has(self.reservations) || self.reservations.map(r, has(r.resources.cpus) ?"
+            + " r.resources.cpus : 0.0).sum() <= (has(self.resources.cpus) ? self.resources.cpus : 0.0)",
+    message = "the reservations' cpus add up to more than the agent's cpus")
+@ValidationRule(
+    value =
+        "!has(self.reservations) || self.reservations.map(r, has(r.resources.mem) ?"
+            + " r.resources.mem : 0.0).sum() <= (has(self.resources.mem) ? self.resources.mem : 0.0)",
+    message = "the reservations' mem add up to more than the agent's mem")
+@ValidationRule(
+    value =
+        "!has(self.reservations) || self.reservations.map(r, has(r.resources.disk) ?"
+            + " r.resources.disk : 0.0).sum() <= (has(self.resources.disk) ? self.resources.disk : 0.0)",
+    message = "the reservations' disk add up to more than the agent's disk")
+@ValidationRule(
+    value =
+        "!has(self.reservations) || self.reservations.map(r, has(r.resources.gpus) ?"
+            + " r.resources.gpus : 0).sum() <= (has(self.resources.gpus) ? self.resources.gpus : 0)",
+    message = "the reservations' gpus add up to more than the agent's gpus")
+@ValidationRule(
     value = "!has(self.attributes) || self.attributes.all(k, k.matches('^[A-Za-z0-9_.:/-]+$'))",
     message = "attribute names may only hold letters, digits and _ . : / -")
 public record AgentSpec(

@@ -10,8 +10,18 @@ public final class Patterns {
   public static final String ROLE =
       "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*)$";
 
-  /** A Kubernetes object name (DNS-1123 subdomain), used for references to other objects. */
-  public static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
+  /**
+   * A Kubernetes object name (DNS-1123 subdomain: dot-separated labels of lower-case letters,
+   * digits and inner '-'), used for references to other objects.
+   */
+  public static final String OBJECT_NAME =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  /**
+   * An HTTP path to request: starts with '/', then visible ASCII only (no space or control
+   * character, which no request line can carry).
+   */
+  public static final String HTTP_PATH = "^/[\\x21-\\x7E]*$";
 
   /**
    * An OCI image reference: optional registry host[:port], a lower-case repository path, and a tag

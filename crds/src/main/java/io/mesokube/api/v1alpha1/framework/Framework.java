@@ -17,8 +17,10 @@ import io.mesokube.api.Mesokube;
 @Categories(Mesokube.CATEGORY)
 @ValidationRule(value = "has(self.spec)", message = "a Framework needs a spec")
 @ValidationRule(
-    value = "size(self.metadata.name) <= 240",
-    message = "a Framework name must be at most 240 characters (its Lease name adds a prefix)")
+    value = "size(self.metadata.name) <= 63",
+    message =
+        "a Framework name must be at most 63 characters: its Tasks and Offers carry it in the"
+            + " label mesokube.io/framework")
 @AdditionalPrinterColumn(name = "Scheduler", jsonPath = ".spec.scheduler")
 @AdditionalPrinterColumn(name = "Roles", jsonPath = ".spec.roles")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")

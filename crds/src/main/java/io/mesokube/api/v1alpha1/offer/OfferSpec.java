@@ -22,12 +22,12 @@ public record OfferSpec(
     @JsonPropertyDescription("Name of the Framework the offer is for.")
         @Required
         @Pattern(Patterns.OBJECT_NAME)
-        @Size(min = 1, max = 253)
+        @Size(min = 1, max = 63)
         String framework,
     @JsonPropertyDescription("Name of the Agent whose resources are offered.")
         @Required
         @Pattern(Patterns.OBJECT_NAME)
-        @Size(min = 1, max = 253)
+        @Size(min = 1, max = 63)
         String agent,
     @JsonPropertyDescription("Host name of the agent.") @Size(max = 253) String hostname,
     @JsonPropertyDescription("Role the resources are allocated to.")

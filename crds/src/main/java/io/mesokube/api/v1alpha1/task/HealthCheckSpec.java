@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.mesokube.api.v1alpha1.common.Patterns;
 import java.util.List;
 
 /** A Mesos health check: a command, an HTTP GET or a TCP connect, with Mesos' timing rules. */
@@ -80,7 +82,11 @@ public record HealthCheckSpec(
           @Min(1)
           @Max(65535)
           Integer port,
-      @JsonPropertyDescription("Path to GET.") @Default("/") @Size(max = 2048) String path,
+      @JsonPropertyDescription("Path to GET, with its query if any; visible ASCII, no spaces.")
+          @Default("/")
+          @Pattern(Patterns.HTTP_PATH)
+          @Size(max = 2048)
+          String path,
       @JsonPropertyDescription("HTTP or HTTPS.") @Default("HTTP") Scheme scheme) {
 
     /** URL scheme of an HTTP check. */

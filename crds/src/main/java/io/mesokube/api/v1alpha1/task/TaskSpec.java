@@ -26,13 +26,21 @@ import io.mesokube.api.v1alpha1.common.Resources;
             + " || (has(self.resources.mem) && self.resources.mem > 0.0)",
     message = "a task needs some cpus or mem")
 @ValidationRule(
+    value = "!has(self.resources.cpus) || self.resources.cpus >= 0.001",
+    message =
+        "a task's cpus must be at least 0.001 (a thousandth of a core, the finest share that is"
+            + " accounted)")
+@ValidationRule(
+    value = "!has(self.resources.mem) || self.resources.mem >= 1.0",
+    message = "a task's mem must be at least 1 (MiB)")
+@ValidationRule(
     value = "!has(self.offer) || has(self.agent)",
     message = "a task that names an offer must name its agent")
 public record TaskSpec(
     @JsonPropertyDescription("Name of the Framework (in this namespace) the task belongs to.")
         @Required
         @Pattern(Patterns.OBJECT_NAME)
-        @Size(max = 253)
+        @Size(max = 63)
         String framework,
     @JsonPropertyDescription(
             "Role whose resources the task uses; defaults to the framework's only role.")
@@ -54,7 +62,7 @@ public record TaskSpec(
                 + " Managed frameworks; fixed once set. Selectable: agents watch their tasks"
                 + " with the field selector spec.agent=<name>.")
         @Pattern(Patterns.OBJECT_NAME)
-        @Size(max = 253)
+        @Size(max = 63)
         String agent,
     @JsonPropertyDescription("Offer the task was launched from, if any.")
         @Pattern(Patterns.OBJECT_NAME)
@@ -64,4 +72,26 @@ public record TaskSpec(
             "Set to true to kill the task (with its kill policy) and keep the object; cannot be"
                 + " undone.")
         @Default("false")
-        Boolean kill) {}
+        Boolean kill) {
+
+  /** CPUs a task is given and charged for when its resources name none. */
+  public static final double DEFAULT_CPUS = 0.1;
+
+  /** Memory (MiB) a task is given and charged for when its resources name none. */
+  public static final double DEFAULT_MEM = 32;
+
+  /**
+   * The resources the task is limited to and charged for: its own, with {@link #DEFAULT_CPUS} and
+   * {@link #DEFAULT_MEM} for what it leaves out, so that a task without mem is neither unlimited on
+   * its agent nor free in its role's quota.
+   */
+  public Resources charged() {
+    Resources r = resources == null ? Resources.NONE : resources;
+    return new Resources(
+        r.cpus() == null ? DEFAULT_CPUS : r.cpus(),
+        r.mem() == null ? DEFAULT_MEM : r.mem(),
+        r.disk(),
+        r.gpus(),
+        r.ports());
+  }
+}
