@@ -121,7 +121,7 @@ public final class TaskLaunch {
             runDir.toString(),
             context.sandboxes().sandbox(run.namespace, run.name, uid).dir().toString(),
             null,
-            task.getSpec().resources(),
+            task.getSpec().charged(),
             null,
             0,
             0,
@@ -213,7 +213,7 @@ public final class TaskLaunch {
             .sandboxes()
             .create(run.namespace, run.name, run.uid, user.uid(), user.gid(), image == null);
     run.sandbox = sandbox.dir().toString();
-    var resources = task.getSpec().resources();
+    var resources = task.getSpec().charged();
     // The checkpoint prepare() wrote, now with what the launch decided.
     TaskCheckpoint checkpoint = run.checkpoint.withLaunch(now, run.uid, plan.userName());
     context.store().writeTask(checkpoint);
@@ -320,10 +320,10 @@ public final class TaskLaunch {
     return "mesokube-" + uid;
   }
 
+  /** The cgroup limits of {@code r}, a task's charged resources (cpus and mem always there). */
   private Limits limits(io.mesokube.api.v1alpha1.common.Resources r) {
-    double cpus = r.cpus() == null ? 0.1 : r.cpus();
-    long mem = r.mem() == null ? 32 : Math.round(r.mem());
-    Limits limits = Limits.of(cpus, mem * 1024 * 1024).withCpuQuota(context.cpuQuota());
+    long mem = Math.round(r.mem());
+    Limits limits = Limits.of(r.cpus(), mem * 1024 * 1024).withCpuQuota(context.cpuQuota());
     return context.pidsLimit() > 0 ? limits.withPidsMax(context.pidsLimit()) : limits;
   }
 

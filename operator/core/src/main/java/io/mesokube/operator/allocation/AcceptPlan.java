@@ -53,7 +53,7 @@ record AcceptPlan(List<Launch> launches, Resources unused, String error) {
               "task " + name + " uses role " + spec.role() + ", not the offer's " + offer.role());
         }
         Optional<Resources> held =
-            Claims.claim(pool, offer.role(), ResourceMapping.toAllocator(spec.resources()));
+            Claims.claim(pool, offer.role(), ResourceMapping.toAllocator(spec.charged()));
         if (held.isEmpty()) {
           return refused("task " + name + " needs more resources than the offer has left");
         }

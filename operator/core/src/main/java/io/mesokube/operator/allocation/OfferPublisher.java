@@ -137,7 +137,7 @@ final class OfferPublisher {
         continue;
       }
       Optional<Resources> held =
-          Claims.claim(pool, role, ResourceMapping.toAllocator(task.getSpec().resources()));
+          Claims.claim(pool, role, ResourceMapping.toAllocator(task.getSpec().charged()));
       if (held.isEmpty()) {
         continue;
       }

@@ -43,7 +43,7 @@ final class PendingExplainer {
       HierarchicalAllocator allocator,
       AllocationSummary summary,
       QuotaHeadroom quota) {
-    Resources want = ResourceMapping.toAllocator(task.getSpec().resources());
+    Resources want = ResourceMapping.toAllocator(task.getSpec().charged());
     List<Agent> usable =
         agents.stream().filter(a -> known.test(a.getMetadata().getName())).toList();
     if (usable.isEmpty()) {
@@ -135,6 +135,6 @@ final class PendingExplainer {
   }
 
   private static String describe(Task task) {
-    return ResourceMapping.describe(task.getSpec().resources());
+    return ResourceMapping.describe(task.getSpec().charged());
   }
 }

@@ -94,7 +94,7 @@ final class TaskLedger {
               ? Claims.claim(
                   allocator.available(agent),
                   taskRole,
-                  ResourceMapping.toAllocator(task.getSpec().resources()))
+                  ResourceMapping.toAllocator(task.getSpec().charged()))
               : Optional.empty();
       if (held.isPresent()) {
         allocator.addAllocation(frameworkId, agent, held.get());

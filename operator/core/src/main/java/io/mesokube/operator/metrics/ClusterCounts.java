@@ -100,7 +100,7 @@ record ClusterCounts(
               && offerKeys.contains(
                   task.getMetadata().getNamespace() + "/" + task.getSpec().offer());
       if (holdsResources && !insideOffer) {
-        add(used, task.getSpec().resources());
+        add(used, task.getSpec().charged());
       }
     }
     return new ClusterCounts(

@@ -17,7 +17,7 @@ final class AgentUsage {
   /** Resources held by the agent's non-terminal tasks. */
   static Resources allocated(List<Task> tasks, List<LostTasks.Update> updates) {
     return ResourceSums.sum(
-        active(tasks, updates).stream().map(t -> t.getSpec().resources()).toList());
+        active(tasks, updates).stream().map(t -> t.getSpec().charged()).toList());
   }
 
   /** Number of the agent's non-terminal tasks. */

@@ -51,7 +51,7 @@ record FrameworkLife(
         ResourceSums.sum(
             active.stream()
                 .filter(t -> t.getSpec().agent() != null)
-                .map(t -> t.getSpec().resources())
+                .map(t -> t.getSpec().charged())
                 .toList());
 
     FrameworkPhase phase;

@@ -49,7 +49,7 @@ public class RolePolicyReconciler implements Reconciler<RolePolicy> {
             view.tasks().stream()
                 .filter(t -> t.getSpec().agent() != null && FrameworkLife.nonTerminal(t))
                 .filter(t -> inRole(role, TaskRoles.of(t, frameworks)))
-                .map(t -> t.getSpec().resources())
+                .map(t -> t.getSpec().charged())
                 .toList());
     Resources offered =
         ResourceSums.sum(
