@@ -338,7 +338,11 @@ public final class TaskManager implements StatusSender.Listener {
       if (stored != null && stored.isTerminal()) {
         return;
       }
-      start(task, stored);
+      try {
+        start(task, stored);
+      } catch (RuntimeException e) {
+        launchCrashed(task, e);
+      }
       return;
     }
     if (stored != null && stored.isTerminal() && run.killable()) {
@@ -458,6 +462,27 @@ public final class TaskManager implements StatusSender.Listener {
         append(run, e.update);
       }
     }
+    sender.track(run.delivery());
+  }
+
+  /**
+   * A launch that threw what nothing expected (a bug, or data no check foresaw): logged, and, once
+   * the task has a run to report through, reported TASK_FAILED with what was thrown, so that it
+   * does not stay staging with nobody told. What it created on the host goes.
+   */
+  private void launchCrashed(Task task, RuntimeException e) {
+    String id = task.getMetadata().getNamespace() + "/" + task.getMetadata().getName();
+    LOG.error("Launching task {} failed unexpectedly", id, e);
+    TaskRun run = runs.get(task.getMetadata().getUid());
+    if (run == null || run.process != null || run.provisioning != null) {
+      return;
+    }
+    if (run.cgroup != null) {
+      destroy(run.cgroup);
+      run.cgroup = null;
+    }
+    run.exited = true;
+    append(run, TaskEnding.launchFailed("The agent failed to launch the task: " + e, now()));
     sender.track(run.delivery());
   }
 
