@@ -25,7 +25,7 @@ trap 'rm -rf "$out"' EXIT
 # one is placed on purpose.
 target_of() { # template name
   case "$1" in
-    operator-rbac.yaml) echo rbac/operator.yaml ;;
+    operator-rbac.yaml | task-binding-policy.yaml) echo rbac/operator.yaml ;;
     agent-rbac.yaml) echo rbac/agent.yaml ;;
     framework-scheduler-clusterrole.yaml) echo rbac/framework-scheduler.yaml ;;
     operator-deployment.yaml | operator-pdb.yaml | operator-service.yaml) echo kubernetes/operator.yaml ;;

@@ -146,6 +146,21 @@ public final class TaskLaunch {
               "framework " + task.getSpec().framework() + " does not exist in this namespace",
               now));
     }
+    String role = task.getSpec().role();
+    if (role != null && !framework.getSpec().roles().contains(role)) {
+      // Only the operator binds tasks, and it places a task in a role of its framework; a task
+      // bound otherwise must not borrow another role's quota or root permission.
+      throw new Refused(
+          TaskEnding.refused(
+              Reasons.TASK_UNAUTHORIZED,
+              "role "
+                  + role
+                  + " is not one of framework "
+                  + task.getSpec().framework()
+                  + "'s roles "
+                  + framework.getSpec().roles(),
+              now));
+    }
     var container = task.getSpec().container();
     if (container != null) {
       if (context.containers().unavailable() != null) {

@@ -540,6 +540,22 @@ class AgentIT {
     assertThat(awaitTerminal(cluster, "back").getStatus().state()).isEqualTo(TaskState.TASK_KILLED);
   }
 
+  @Test
+  @Order(15)
+  void aTaskBoundInARoleItsFrameworkDoesNotHoldIsRefused(TestCluster cluster) {
+    // Issue 16, finding 2: a hand-bound task in another team's role (to borrow its quota or its
+    // permission to run as root) is not launched.
+    framework(cluster);
+    apply(
+        cluster,
+        Manifests.task("borrowed-role", "fw", AGENT, 0.05, 32, "exec sleep 600", "role: ops"));
+
+    Task task = awaitTerminal(cluster, "borrowed-role");
+    assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(task.getStatus().reason()).isEqualTo(Reasons.TASK_UNAUTHORIZED);
+    assertThat(task.getStatus().message()).contains("role ops is not one of framework fw's roles");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static Condition drainedCondition(TestCluster cluster) {

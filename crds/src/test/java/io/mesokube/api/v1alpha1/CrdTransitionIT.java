@@ -44,18 +44,43 @@ class CrdTransitionIT {
   }
 
   @Test
-  void boundTaskKeepsItsAgentAndResources(TestCluster cluster) {
+  void boundTaskKeepsItsWholeSpecButKill(TestCluster cluster) {
     applyOk(cluster, task("node-1", 1, false));
+    String frozen =
+        "a bound task's agent, offer, role, resources, user and kill policy cannot change";
 
+    assertRefused(apply(cluster, task("node-2", 1, false)), frozen);
+    assertRefused(apply(cluster, task("node-1", 2, false)), frozen);
+    // The attack of issue 16: once bound, a role or a user the allocator and the role checks never
+    // saw. (The command, image and health check are frozen by the task-binding admission policy:
+    // RbacIT.)
     assertRefused(
-        apply(cluster, task("node-2", 1, false)),
-        "a bound task's agent and resources cannot change");
+        apply(cluster, task("node-1", 1, false).replace("  agent:", "  role: ops\n  agent:")),
+        frozen);
     assertRefused(
-        apply(cluster, task("node-1", 2, false)),
-        "a bound task's agent and resources cannot change");
+        apply(
+            cluster,
+            task("node-1", 1, false).replace("{shell: sleep 60}", "{shell: sleep 60, user: root}")),
+        frozen);
+    assertRefused(
+        apply(cluster, task("node-1", 1, false) + "  killPolicy: {gracePeriodSeconds: 99}\n"),
+        frozen);
+    assertRefused(apply(cluster, task("node-1", 1, false) + "  offer: other-offer\n"), frozen);
 
-    assertThat(storedTask(cluster).getSpec().agent()).isEqualTo("node-1");
-    assertThat(storedTask(cluster).getSpec().resources().cpus()).isEqualTo(1.0);
+    Task stored = storedTask(cluster);
+    assertThat(stored.getSpec().agent()).isEqualTo("node-1");
+    assertThat(stored.getSpec().resources().cpus()).isEqualTo(1.0);
+    assertThat(stored.getSpec().role()).isNull();
+    assertThat(stored.getSpec().command().user()).isNull();
+    applyOk(cluster, task("node-1", 1, true));
+    assertThat(storedTask(cluster).getSpec().kill()).isTrue();
+  }
+
+  @Test
+  void anUnboundTaskMayStillChange(TestCluster cluster) {
+    applyOk(cluster, task("node-1", 1, false).replace("  agent: node-1\n", ""));
+    applyOk(cluster, task("node-1", 2, false).replace("  agent: node-1\n", "  role: batch\n"));
+    assertThat(storedTask(cluster).getSpec().role()).isEqualTo("batch");
   }
 
   @Test

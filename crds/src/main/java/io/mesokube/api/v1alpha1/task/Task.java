@@ -22,11 +22,27 @@ import io.mesokube.api.Mesokube;
 @ValidationRule(
     value = "oldSelf.spec.framework == self.spec.framework",
     message = "spec.framework is immutable")
+// Bound, a task is its agent's to run as it was placed: what the allocator, quota and role checks
+// saw. The schema compares what the API server's cost estimate allows (no command, image or health
+// check: their strings and lists are too large to compare within the budget); the task-binding
+// admission policy of the chart compares the rest.
 @ValidationRule(
     value =
-        "!has(oldSelf.spec.agent) || (has(self.spec.agent) && self.spec.agent =="
-            + " oldSelf.spec.agent && self.spec.resources == oldSelf.spec.resources)",
-    message = "a bound task's agent and resources cannot change")
+        "!has(oldSelf.spec.agent) || (has(self.spec.agent) && self.spec.agent == oldSelf.spec.agent"
+            + " && has(self.spec.offer) == has(oldSelf.spec.offer)"
+            + " && (!has(self.spec.offer) || self.spec.offer == oldSelf.spec.offer)"
+            + " && has(self.spec.role) == has(oldSelf.spec.role)"
+            + " && (!has(self.spec.role) || self.spec.role == oldSelf.spec.role)"
+            + " && self.spec.resources == oldSelf.spec.resources"
+            + " && (has(self.spec.command) && has(self.spec.command.user))"
+            + " == (has(oldSelf.spec.command) && has(oldSelf.spec.command.user))"
+            + " && (!has(self.spec.command) || !has(self.spec.command.user)"
+            + " || self.spec.command.user == oldSelf.spec.command.user)"
+            + " && has(self.spec.killPolicy) == has(oldSelf.spec.killPolicy)"
+            + " && (!has(self.spec.killPolicy) || self.spec.killPolicy == oldSelf.spec.killPolicy))",
+    message =
+        "a bound task's agent, offer, role, resources, user and kill policy cannot change;"
+            + " only spec.kill may")
 @ValidationRule(
     value =
         "!has(oldSelf.spec.kill) || !oldSelf.spec.kill || (has(self.spec.kill) &&"

@@ -207,6 +207,103 @@ class RbacIT {
     assertNoRefusalIn(operator.log());
   }
 
+  /**
+   * Issue 16, finding 2: whoever may patch a Task (a scheduler, to kill it) or create one (a
+   * tenant) could bind it to an agent, which launches it past the allocator, its quota and its role
+   * checks. The task-binding admission policy (deploy/rbac/operator.yaml) lets only an identity
+   * with the verb bind on tasks do that: the operator, and cluster admins.
+   */
+  @Test
+  void onlyTheOperatorBindsATaskAndABoundTaskStaysAsPlaced(TestCluster cluster) {
+    String ns = cluster.namespace();
+    // A tenant who may create and patch Tasks in its namespace, as the edit role allows.
+    cluster
+        .controlPlane()
+        .applyOk(
+            ns,
+            """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: task-editor}
+            rules:
+              - apiGroups: [mesokube.io]
+                resources: [tasks]
+                verbs: [get, list, watch, create, update, patch, delete]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: tenant-task-editor}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: task-editor}
+            subjects: [{kind: User, name: tenant, apiGroup: rbac.authorization.k8s.io}]
+            """);
+    KubernetesClient tenant = cluster.clientFor("tenant", "system:authenticated");
+    // An Offers framework: the allocator does not place its tasks, so only a hand could bind one.
+    cluster.controlPlane().applyOk(ns, framework("hand", "Offers"));
+    cluster.controlPlane().applyOk(ns, task("unbound", "hand", 0.1));
+    String bound = task("bound-by-hand", "hand", 0.1) + "  agent: " + AGENT + "\n  role: hand\n";
+    // A new admission policy takes effect within moments of its creation: wait for it with a dry
+    // run, which stores nothing either way.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              try {
+                tenant.resource(parse(tenant, bound, Task.class)).dryRun().create();
+                return false;
+              } catch (KubernetesClientException e) {
+                return e.getCode() == 403;
+              }
+            });
+
+    assertThatThrownBy(
+            () ->
+                tenant
+                    .resources(Task.class)
+                    .withName("unbound")
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"agent\":\"" + AGENT + "\",\"role\":\"ops\"}}"))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getMessage())
+                  .contains("only the Mesokube operator binds tasks to agents")
+                  .contains("tenant may not set spec.agent or spec.offer");
+            });
+    assertThatThrownBy(() -> tenant.resource(parse(tenant, bound, Task.class)).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    assertThat(cluster.client().resources(Task.class).withName("unbound").get().getSpec().agent())
+        .isNull();
+    assertThat(cluster.client().resources(Task.class).withName("bound-by-hand").get()).isNull();
+
+    // A cluster admin holds every verb, bind included; once bound, the command is frozen for all.
+    cluster.controlPlane().applyOk(ns, bound);
+    KubectlResult changed =
+        cluster
+            .controlPlane()
+            .kubectl(
+                "-n",
+                ns,
+                "patch",
+                "task",
+                "bound-by-hand",
+                "--type=merge",
+                "-p",
+                "{\"spec\":{\"command\":{\"shell\":\"cat /etc/shadow\"}}}");
+    assertThat(changed.succeeded()).isFalse();
+    assertThat(changed.stderr()).contains("a bound task's command, container and health check");
+    tenant
+        .resources(Task.class)
+        .withName("bound-by-hand")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"kill\":true}}");
+    assertThat(
+            cluster.client().resources(Task.class).withName("bound-by-hand").get().getSpec().kill())
+        .as("a kill is no binding")
+        .isTrue();
+  }
+
   @Test
   void theOperatorIsRefusedWhatItDoesNotNeed(TestCluster cluster) {
     cluster.controlPlane().applyOk(cluster.namespace(), framework("kept", "Managed"));
