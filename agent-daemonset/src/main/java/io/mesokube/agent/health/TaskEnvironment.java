@@ -18,18 +18,33 @@ import java.util.Objects;
  * @param container the command that runs a program inside the task's container (the program's argv
  *     follows it), run as the agent's user; empty for a task without one. Command checks of a
  *     container task run inside it, in its namespaces and root filesystem, as in Mesos
+ * @param cgroupProcs the {@code cgroup.procs} files of the task's cgroup, one per hierarchy, which
+ *     a command check of a task without a container joins before it runs (a container's checks join
+ *     the container's cgroup through the runtime); empty: none
  */
 public record TaskEnvironment(
     String taskId,
     Map<String, String> env,
     Path workingDirectory,
     String user,
-    List<String> container) {
+    List<String> container,
+    List<Path> cgroupProcs) {
 
   public TaskEnvironment {
     Objects.requireNonNull(taskId, "taskId");
     env = env == null ? Map.of() : Map.copyOf(env);
     container = container == null ? List.of() : List.copyOf(container);
+    cgroupProcs = cgroupProcs == null ? List.of() : List.copyOf(cgroupProcs);
+  }
+
+  /** A task with or without a container, whose checks join no cgroup. */
+  public TaskEnvironment(
+      String taskId,
+      Map<String, String> env,
+      Path workingDirectory,
+      String user,
+      List<String> container) {
+    this(taskId, env, workingDirectory, user, container, List.of());
   }
 
   /** A task without a container. */

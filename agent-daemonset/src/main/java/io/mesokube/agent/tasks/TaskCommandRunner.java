@@ -15,8 +15,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs a task's command health check as the task's user, through util-linux {@code setpriv} as the
  * launcher does, so a check never runs with the agent's privileges, and in the task's mount
- * namespace, so it sees the files its task sees. The check runs in the agent's cgroup, not the
- * task's: its cost is the agent's, and a task at its memory limit can still be checked.
+ * namespace, so it sees the files its task sees, and in the task's cgroup, as Mesos runs a check in
+ * the task's container: whatever it forks is held to the task's limits and dies with the task. (A
+ * check used to run in the agent's cgroup, where a forked busy loop escaped the task's CPU quota
+ * and outlived it: issue 16, finding 5.) The price is Mesos' too: a task at its memory limit is
+ * checked within that limit.
  */
 final class TaskCommandRunner implements CommandRunner {
   private final CommandRunner delegate = new ProcessCommandRunner();
@@ -69,9 +72,24 @@ final class TaskCommandRunner implements CommandRunner {
     }
     command.addAll(argv);
     // nsenter looks setpriv or env up along the check's PATH, in the namespace.
+    List<String> inNamespace = namespace.command(command);
+    List<String> all = new ArrayList<>();
+    if (!task.cgroupProcs().isEmpty()) {
+      // First of all, still as the agent (root) and in its namespace, where /sys/fs/cgroup is the
+      // host's: the shell writes its own pid into each cgroup.procs file, then execs the rest. A
+      // one-line join needs no tool the agent's image lacks (cgexec is not in it).
+      all.addAll(List.of("/bin/sh", "-c", JOIN_CGROUPS, "mesokube-health-check"));
+      task.cgroupProcs().forEach(file -> all.add(file.toString()));
+      all.add("--");
+    }
+    all.addAll(inNamespace);
     return delegate.run(
-        namespace.command(command),
+        all,
         new TaskEnvironment(task.taskId(), task.env(), task.workingDirectory(), null),
         timeout);
   }
+
+  /** Joins the cgroups named before "--" (exit 125 if one cannot be joined) and execs the rest. */
+  static final String JOIN_CGROUPS =
+      "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"";
 }

@@ -798,7 +798,8 @@ public final class TaskManager implements StatusSender.Listener {
             Map.of("PATH", MesosEnvironment.DEFAULT_PATH, "MESOS_SANDBOX", run.sandbox),
             Path.of(run.sandbox),
             run.checkpoint.user(),
-            container);
+            container,
+            container.isEmpty() && run.cgroup != null ? run.cgroup.procsFiles() : List.of());
     run.health =
         health.create(
             task.getSpec().healthCheck(),

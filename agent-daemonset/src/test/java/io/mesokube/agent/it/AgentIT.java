@@ -556,6 +556,65 @@ class AgentIT {
     assertThat(task.getStatus().message()).contains("role ops is not one of framework fw's roles");
   }
 
+  @Test
+  @Order(16)
+  void whatAHealthCheckForksIsHeldToTheTasksCgroupAndDiesWithIt(TestCluster cluster)
+      throws Exception {
+    // Issue 16, finding 5: checks ran in the agent's cgroup, so a check that forked a busy loop
+    // escaped the task's CPU quota and outlived the task.
+    framework(cluster);
+    String marker = "forked-by-check-" + SUFFIX;
+    apply(
+        cluster,
+        Manifests.task(
+            "forking-check",
+            "fw",
+            AGENT,
+            0.05,
+            32,
+            "exec sleep 600",
+            """
+            healthCheck:
+              type: COMMAND
+              command: {shell: "sh -c 'while :; do sleep 1; done' %s & exit 0"}
+              delaySeconds: 0
+              intervalSeconds: 30
+              timeoutSeconds: 5
+              consecutiveFailures: 3
+              gracePeriodSeconds: 0
+            """
+                .formatted(marker)));
+    String uid =
+        awaitState(cluster, "forking-check", TaskState.TASK_RUNNING).getMetadata().getUid();
+    List<Long> forked =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> pidsWith(marker), pids -> !pids.isEmpty());
+
+    int seen = 0;
+    for (long pid : forked) {
+      List<String> cgroups;
+      try {
+        cgroups = Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"));
+      } catch (IOException gone) {
+        continue; // the check's own shell, ended meanwhile
+      }
+      seen++;
+      assertThat(cgroups)
+          .as("the cgroups of what the check forked")
+          .filteredOn(line -> line.contains(":memory:") || line.contains(":pids:"))
+          .hasSize(2)
+          .allSatisfy(line -> assertThat(line).endsWith("/" + CGROUP_ROOT + "/task/" + uid));
+    }
+    assertThat(seen).as("the check's forked loop, alive").isPositive();
+    patch(cluster, "forking-check", "{\"spec\":{\"kill\":true}}");
+    assertThat(awaitTerminal(cluster, "forking-check").getStatus().state())
+        .isEqualTo(TaskState.TASK_KILLED);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(pidsWith(marker)).as("left after the task").isEmpty());
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static Condition drainedCondition(TestCluster cluster) {
@@ -662,6 +721,26 @@ class AgentIT {
     Map<String, TaskState> out = new java.util.TreeMap<>();
     for (Task t : client.resources(Task.class).inNamespace(namespace).list().getItems()) {
       out.put(t.getMetadata().getName(), t.getStatus() == null ? null : t.getStatus().state());
+    }
+    return out;
+  }
+
+  /** Processes whose command line holds {@code marker}. */
+  private static List<Long> pidsWith(String marker) throws IOException {
+    List<Long> out = new java.util.ArrayList<>();
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.toList()) {
+        String pid = proc.getFileName().toString();
+        if (pid.chars().allMatch(Character::isDigit)) {
+          try {
+            if (Files.readString(proc.resolve("cmdline")).contains(marker)) {
+              out.add(Long.parseLong(pid));
+            }
+          } catch (IOException gone) {
+            // It ended meanwhile.
+          }
+        }
+      }
     }
     return out;
   }
