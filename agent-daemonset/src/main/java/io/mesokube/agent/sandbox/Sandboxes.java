@@ -44,10 +44,15 @@ public final class Sandboxes {
   /** Touched by {@link #markFinished} when the run is terminal; {@link SandboxGc} ages it. */
   public static final String FINISHED_MARKER = ".finished";
 
+  // A sandbox and its logs are its task's user's (and group's) alone: other local users, other
+  // tenants' tasks among them, may not read them. The agent, root, reads them for the files API.
   private static final Set<PosixFilePermission> DIR_MODE =
-      PosixFilePermissions.fromString("rwxr-xr-x");
+      PosixFilePermissions.fromString("rwxr-x---");
   private static final Set<PosixFilePermission> FILE_MODE =
-      PosixFilePermissions.fromString("rw-r--r--");
+      PosixFilePermissions.fromString("rw-r-----");
+  // The levels above a sandbox are the agent's, and every task's user passes through them.
+  private static final Set<PosixFilePermission> PARENT_MODE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
 
   private final Path root;
   // Creating a sandbox and pruning an emptied task or namespace directory must not interleave.
@@ -75,7 +80,7 @@ public final class Sandboxes {
 
   /**
    * Creates the sandbox of a task run with empty {@code stdout} and {@code stderr}: directory mode
-   * 0755, files 0644, owned by {@code uid}:{@code gid} (-1 keeps the agent's). Idempotent for an
+   * 0750, files 0640, owned by {@code uid}:{@code gid} (-1 keeps the agent's). Idempotent for an
    * agent that restarts mid-launch: what exists already, output included, is left as it is.
    *
    * @throws IllegalArgumentException if a part is not a Kubernetes namespace, name or UID
@@ -87,8 +92,9 @@ public final class Sandboxes {
 
   /**
    * As {@link #create(String, String, String, int, int)}; with {@code dirToUser} false the
-   * directory stays root's (the logs are the user's): for a task whose program root starts (an OCI
-   * runtime), which opens the logs before the user may change the directory, then gives it away.
+   * directory stays root's, in the user's group (the logs are the user's): for a task whose program
+   * root starts (an OCI runtime), which opens the logs before the user may change the directory,
+   * then gives it away.
    */
   public Sandbox create(
       String namespace, String taskName, String taskUid, int uid, int gid, boolean dirToUser)
@@ -122,7 +128,7 @@ public final class Sandboxes {
     }
     // Last, so the task's user cannot touch the directory while the agent fills it.
     if (created) {
-      own(sandbox.dir(), DIR_MODE, dirToUser ? uid : -1, dirToUser ? gid : -1);
+      own(sandbox.dir(), DIR_MODE, dirToUser ? uid : -1, gid);
     }
     return sandbox;
   }
@@ -198,7 +204,7 @@ public final class Sandboxes {
     } catch (FileAlreadyExistsException e) {
       return;
     }
-    own(dir, DIR_MODE, -1, -1);
+    own(dir, PARENT_MODE, -1, -1);
   }
 
   // By path: the final component is not followed, and the levels above are the agent's.

@@ -58,6 +58,8 @@ final class TaskCommandRunner implements CommandRunner {
               "--regid=" + user.gid(),
               "--init-groups",
               "--inh-caps=-all",
+              "--bounding-set=-all",
+              "--no-new-privs",
               "--",
               // setpriv execs with root's capabilities still in place; env's exec drops them.
               "env"));

@@ -119,7 +119,12 @@ fi
   # The logs are opened as the task's user, never as root: the sandbox is the user's, and a link
   # planted there must not make root open (or create) a file elsewhere.
   if [ -n "$uid" ]; then
-    as_user() { "$setpriv" --reuid="$uid" --regid="$gid" "$groups" --inh-caps=-all -- "$@"; }
+    # No capability left to regain (an empty bounding set), and no_new_privs: a setuid or
+    # file-capability program the task runs gains nothing (as allowPrivilegeEscalation: false).
+    as_user() {
+      "$setpriv" --reuid="$uid" --regid="$gid" "$groups" --inh-caps=-all --bounding-set=-all \
+        --no-new-privs -- "$@"
+    }
   else
     as_user() { "$@"; }
   fi
@@ -190,8 +195,10 @@ fi
   if [ -n "$uid" ] && [ -z "$as_root" ]; then
     # env runs as the user already: setpriv execs with root's capabilities still in effect (the
     # kernel drops them during that exec), which would let the user run a program only root may.
-    # The inheritable set goes too, so that no capability reaches the task.
-    set -- "$setpriv" --reuid="$uid" --regid="$gid" "$groups" --inh-caps=-all -- "$@"
+    # The inheritable set goes too, so that no capability reaches the task, and as_user's empty
+    # bounding set and no_new_privs keep it from gaining one by exec.
+    set -- "$setpriv" --reuid="$uid" --regid="$gid" "$groups" --inh-caps=-all --bounding-set=-all \
+      --no-new-privs -- "$@"
   fi
   # Reported only now that the task is in its cgroups: from here on, killing them reaches it.
   echo "$$ $pid"

@@ -615,6 +615,52 @@ class AgentIT {
         .untilAsserted(() -> assertThat(pidsWith(marker)).as("left after the task").isEmpty());
   }
 
+  @Test
+  @Order(17)
+  void aTaskReadsNoOtherUsersSandboxAndGainsNoPrivilege(TestCluster cluster) throws IOException {
+    // Issue 16, finding 4: sandboxes were 0755 and logs 0644, so any local user read any tenant's
+    // output; and a task kept the capability bounding set and could gain privileges by exec.
+    framework(cluster);
+    apply(
+        cluster,
+        Manifests.task(
+            "secretive", "fw", AGENT, 0.05, 32, "echo the-secret-output; exec sleep 600", null));
+    Task secretive = awaitState(cluster, "secretive", TaskState.TASK_RUNNING);
+    String stdout = secretive.getStatus().sandbox() + "/stdout";
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Files.readString(Path.of(stdout)).contains("the-secret-output"));
+
+    // As another user than the first task's (daemon, not nobody): another tenant's task.
+    apply(
+        cluster,
+        """
+        apiVersion: mesokube.io/v1alpha1
+        kind: Task
+        metadata: {name: prying}
+        spec:
+          framework: fw
+          agent: %s
+          resources: {cpus: 0.05, mem: 32}
+          command:
+            user: daemon
+            shell: >-
+              cat %s || echo DENIED;
+              ls %s || echo DENIED;
+              grep -E '^(NoNewPrivs|CapBnd|CapEff)' /proc/self/status
+        """
+            .formatted(AGENT, stdout, secretive.getStatus().sandbox()));
+    Task prying = awaitTerminal(cluster, "prying");
+    patch(cluster, "secretive", "{\"spec\":{\"kill\":true}}");
+    awaitTerminal(cluster, "secretive");
+    String out = Files.readString(Path.of(prying.getStatus().sandbox(), "stdout"));
+    assertThat(out).doesNotContain("the-secret-output").contains("DENIED");
+    assertThat(out)
+        .contains("NoNewPrivs:\t1")
+        .contains("CapBnd:\t0000000000000000")
+        .contains("CapEff:\t0000000000000000");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static Condition drainedCondition(TestCluster cluster) {

@@ -113,7 +113,7 @@ class FilesResourceTest {
         .body("[0].path", equalTo(dir + "/stderr"))
         .body("[1].path", equalTo(stdout))
         .body("[1].size", equalTo(BYTES.length))
-        .body("[1].mode", equalTo("-rw-r--r--"))
+        .body("[1].mode", equalTo("-rw-r-----"))
         .body("[1].nlink", equalTo(1))
         .body("[1].uid", equalTo(System.getProperty("user.name")));
   }

@@ -45,7 +45,7 @@ class LogRotationTest {
     assertThat(sandbox.dir().resolve("stdout.1")).hasContent("C".repeat(11));
     assertThat(sandbox.dir().resolve("stdout.2")).hasContent("B".repeat(11));
     assertThat(sandbox.dir().resolve("stdout.3")).doesNotExist();
-    assertThat(SandboxesTest.mode(sandbox.dir().resolve("stdout.1"))).isEqualTo("rw-r--r--");
+    assertThat(SandboxesTest.mode(sandbox.dir().resolve("stdout.1"))).isEqualTo("rw-r-----");
     assertThat(meters.counter("mesokube_agent_sandbox_log_rotations", "file", "stdout").count())
         .isEqualTo(3);
     assertThat(meters.counter("mesokube_agent_sandbox_log_rotated_bytes", "file", "stdout").count())

@@ -128,7 +128,7 @@ class SandboxFilesTest {
             tuple(dir + "/stdout", (long) BYTES.length, '-'),
             tuple(dir + "/work", Files.size(work), 'd'));
     SandboxFiles.FileInfo info = files.browse(stdout).getFirst();
-    assertThat(info.mode()).isEqualTo("-rw-r--r--");
+    assertThat(info.mode()).isEqualTo("-rw-r-----");
     assertThat(info.nlink()).isEqualTo(1);
     assertThat(info.uid()).isEqualTo(System.getProperty("user.name"));
     assertThat(info.mtime())

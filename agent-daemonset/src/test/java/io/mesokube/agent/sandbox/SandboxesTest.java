@@ -30,11 +30,11 @@ class SandboxesTest {
     Sandbox sandbox = sandboxes().create("team-a", "web.1", uid, -1, -1);
 
     assertThat(sandbox.dir()).isEqualTo(state.resolve("sandboxes/team-a/web.1/" + uid));
-    assertThat(mode(sandbox.dir())).isEqualTo("rwxr-xr-x");
+    assertThat(mode(sandbox.dir())).isEqualTo("rwxr-x---");
     assertThat(mode(sandbox.dir().getParent())).isEqualTo("rwxr-xr-x");
     for (String log : new String[] {"stdout", "stderr"}) {
       assertThat(sandbox.dir().resolve(log)).isRegularFile().isEmptyFile();
-      assertThat(mode(sandbox.dir().resolve(log))).isEqualTo("rw-r--r--");
+      assertThat(mode(sandbox.dir().resolve(log))).isEqualTo("rw-r-----");
     }
   }
 
