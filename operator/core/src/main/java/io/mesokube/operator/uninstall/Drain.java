@@ -118,9 +118,12 @@ final class Drain {
         say("%s: maintenance Down (generation %d).", name, agent.getMetadata().getGeneration());
       } else if (!downGeneration.containsKey(uid)) {
         downGeneration.put(uid, agent.getMetadata().getGeneration());
+        String reason = agent.getSpec().maintenance().reason();
         say(
-            "%s: already Down (reason \"%s\", generation %d).",
-            name, agent.getSpec().maintenance().reason(), agent.getMetadata().getGeneration());
+            "%s: already Down (%s, generation %d).",
+            name,
+            reason == null ? "no reason given" : "reason \"" + reason + "\"",
+            agent.getMetadata().getGeneration());
       }
       agents.add(agent);
     }
@@ -188,7 +191,7 @@ final class Drain {
       say(
           "Every agent drained, but deleting the Agents failed: %s. Delete them with kubectl"
               + " delete agents -l %s=%s",
-          e.getMessage(), Mesokube.LABEL_MANAGED_BY, Mesokube.MANAGED_BY);
+          describe(e), Mesokube.LABEL_MANAGED_BY, Mesokube.MANAGED_BY);
       return UninstallCommand.FAILED;
     }
     say(round.summary(deleted, Duration.between(start, clock.instant())));
