@@ -18,7 +18,9 @@ helm="$("$root/e2e/controlplane/build.sh" helm)/helm"
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-"$helm" template mesokube "$root/charts/mesokube" --namespace "$namespace" > "$out/all.yaml"
+# Without the chart's hooks (--no-hooks): they are Helm's to run at a release's events (the
+# uninstall drain at helm uninstall); applied with the rest, the drain's Job would run at once.
+"$helm" template mesokube "$root/charts/mesokube" --namespace "$namespace" --no-hooks > "$out/all.yaml"
 
 # Each document of helm's output starts with "---" and "# Source: mesokube/templates/NAME"; this
 # says which file of deploy/ it belongs to. A template not named here is an error, so that a new

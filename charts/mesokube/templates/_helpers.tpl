@@ -66,3 +66,33 @@ chart's appVersion. Takes (dict "context" $ "image" .Values.operator.image).
 {{- printf "%s:%s" .image.repository (toString (default .context.Chart.AppVersion .image.tag)) -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+The env entry that points a pod's Fabric8 client at .Values.apiServerUrl, when set; for the
+operator and for the uninstall Job, which runs the operator's image. Takes the root context.
+*/}}
+{{- define "mesokube.apiServerEnv" -}}
+{{- with .Values.apiServerUrl -}}
+# Fabric8's client reads KUBERNETES_MASTER at run time over the in-cluster service
+# (keeping the ServiceAccount's token and CA); Quarkus' own api-server-url setting is
+# fixed at build time.
+- name: KUBERNETES_MASTER
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Whole seconds of a duration written as <number><s|m|h> (values.schema.json allows no other form),
+e.g. "4m" gives 240.
+*/}}
+{{- define "mesokube.durationSeconds" -}}
+{{- $n := regexFind "^[0-9]+" . | int -}}
+{{- $unit := regexFind "[a-z]+$" . -}}
+{{- if eq $unit "h" -}}
+{{- mul $n 3600 -}}
+{{- else if eq $unit "m" -}}
+{{- mul $n 60 -}}
+{{- else -}}
+{{- $n -}}
+{{- end -}}
+{{- end -}}

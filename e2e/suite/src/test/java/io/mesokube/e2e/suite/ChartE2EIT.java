@@ -63,6 +63,7 @@ class ChartE2EIT {
         "agent.cgroup.mountPropagation=Bidirectional | value must be one of 'None', 'HostToContainer'",
         "apiServerUrl=ftp://api:6443 | at '/apiServerUrl': 'ftp://api:6443' does not match",
         "agent.offer.cpus=-1 | at '/agent/offer/cpus'",
+        "uninstall.timeout=4min | at '/uninstall/timeout': '4min' does not match",
       })
   void aBadValueIsRefusedWithAMessageThatNamesIt(
       String assignment, String message, ControlPlane controlPlane) {
@@ -136,6 +137,20 @@ class ChartE2EIT {
             "clusterrole.rbac.authorization.k8s.io/chart-it-mesokube-framework-scheduler",
             "clusterrolebinding.rbac.authorization.k8s.io/chart-it-mesokube-operator");
 
+    // The uninstall drain is a pre-delete hook: stored with the release, created only by helm
+    // uninstall.
+    assertThat(hooks(controlPlane, release, namespace))
+        .contains(
+            "kind: Job\nmetadata:\n  name: chart-it-mesokube-uninstall\n",
+            "kind: ServiceAccount\nmetadata:\n  name: chart-it-mesokube-uninstall\n",
+            "kind: ClusterRole\nmetadata:\n  name: chart-it-mesokube-uninstall\n",
+            "kind: ClusterRoleBinding\nmetadata:\n  name: chart-it-mesokube-uninstall\n",
+            "helm.sh/hook: pre-delete",
+            "- --timeout=4m");
+    assertThat(names(controlPlane, namespace, "job", selector)).isEmpty();
+
+    // No node runs pods here: helm uninstall would wait for the drain's Job until its timeout. The
+    // upgrade takes the hook out (HelmNodeE2EIT uninstalls with it, on a node).
     KubectlResult upgrade =
         controlPlane.helm(
             "upgrade",
@@ -144,8 +159,11 @@ class ChartE2EIT {
             "--namespace",
             namespace,
             "--set",
-            "operator.replicas=2");
+            "operator.replicas=2",
+            "--set",
+            "uninstall.drain=false");
     assertThat(upgrade.succeeded()).as(upgrade.stderr()).isTrue();
+    assertThat(hooks(controlPlane, release, namespace)).doesNotContain("uninstall");
     assertThat(
             cluster
                 .kubectl(
@@ -168,6 +186,13 @@ class ChartE2EIT {
                 .kubectl("get", "crd", "-o", "name", "tasks.mesokube.io", "frameworks.mesokube.io")
                 .succeeded())
         .isTrue();
+  }
+
+  /** The manifests of a release's hooks, as {@code helm get hooks} prints them. */
+  private static String hooks(ControlPlane controlPlane, String release, String namespace) {
+    KubectlResult hooks = controlPlane.helm("get", "hooks", release, "--namespace", namespace);
+    assertThat(hooks.succeeded()).as(hooks.stderr()).isTrue();
+    return hooks.stdout();
   }
 
   private static List<String> names(

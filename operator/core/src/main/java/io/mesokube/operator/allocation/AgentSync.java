@@ -4,6 +4,7 @@ import io.mesokube.allocator.AgentInfo;
 import io.mesokube.allocator.HierarchicalAllocator;
 import io.mesokube.api.v1alpha1.agent.Agent;
 import io.mesokube.api.v1alpha1.agent.AgentPhase;
+import io.mesokube.api.v1alpha1.agent.Maintenance;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,12 +23,26 @@ import org.slf4j.LoggerFactory;
  * <p>An Unreachable agent stays in the allocator, deactivated: its tasks may come back with it. A
  * Gone agent is removed, as a deleted one, so that everything allocated on it is released (Mesos
  * removes an agent it marks gone); it is added afresh when it registers again.
+ *
+ * <p>An agent in maintenance, Draining or Down, gets no new offers. Its outstanding offers are
+ * rescinded when it goes Down (the agent then kills its tasks and launches none, as a Mesos agent
+ * on a DOWN machine), as when it turns unreachable. Draining leaves them to be answered: in Mesos
+ * the offers of a draining machine stand, carrying its unavailability, until the machine is down.
  */
 final class AgentSync {
   private static final Logger LOG = LoggerFactory.getLogger(AgentSync.class);
 
   /** What was last applied for an agent. */
-  private record Applied(AgentInfo info, boolean maintenance, boolean reachable) {}
+  private record Applied(AgentInfo info, Maintenance.Mode maintenance, boolean reachable) {
+
+    boolean inMaintenance() {
+      return maintenance != null;
+    }
+
+    boolean down() {
+      return maintenance == Maintenance.Mode.Down;
+    }
+  }
 
   private final HierarchicalAllocator allocator;
   private final Map<String, Applied> applied = new HashMap<>();
@@ -43,14 +58,15 @@ final class AgentSync {
    *     it did not see renew is not offered yet (a Mesos master offers an agent only once it
    *     re-registered), so that an agent that died before this replica started is never offered
    * @param removed told of every agent taken out of the allocator
-   * @param deactivated told of every agent that turned unreachable
+   * @param unavailable told of every agent whose outstanding offers are to be rescinded: it turned
+   *     unreachable, or its maintenance turned Down
    * @return names of agents whose spec the allocator refused, with the reason logged
    */
   Set<String> sync(
       List<Agent> agents,
       Predicate<String> heartbeating,
       Consumer<String> removed,
-      Consumer<String> deactivated) {
+      Consumer<String> unavailable) {
     Set<String> seen = new HashSet<>();
     Set<String> refused = new HashSet<>();
     for (Agent agent : agents) {
@@ -79,16 +95,21 @@ final class AgentSync {
         refused.add(name);
         continue;
       }
-      if (previous == null || previous.maintenance != next.maintenance) {
-        allocator.updateUnavailability(name, next.maintenance);
+      if (previous == null || previous.inMaintenance() != next.inMaintenance()) {
+        allocator.updateUnavailability(name, next.inMaintenance());
       }
+      boolean turnedUnreachable = false;
       if (previous == null ? !next.reachable : previous.reachable != next.reachable) {
         if (next.reachable) {
           allocator.activateAgent(name);
         } else {
           allocator.deactivateAgent(name);
-          deactivated.accept(name);
+          turnedUnreachable = true;
         }
+      }
+      boolean wentDown = next.down() && (previous == null || !previous.down());
+      if (turnedUnreachable || wentDown) {
+        unavailable.accept(name);
       }
       applied.put(name, next);
     }
@@ -119,7 +140,8 @@ final class AgentSync {
     AgentPhase phase = phase(agent);
     boolean reachable =
         phase != AgentPhase.Unreachable && (phase != AgentPhase.Active || heartbeating);
-    return new Applied(info, spec.maintenance() != null, reachable);
+    return new Applied(
+        info, spec.maintenance() == null ? null : spec.maintenance().mode(), reachable);
   }
 
   private static AgentPhase phase(Agent agent) {

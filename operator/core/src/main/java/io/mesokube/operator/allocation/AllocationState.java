@@ -98,7 +98,7 @@ final class AllocationState {
         view.agents(),
         agent -> view.sightings().renewing(agent, now),
         this::agentRemoved,
-        this::agentDeactivated);
+        this::rescindOffersOn);
     if (changed) {
       ledger.sync(
           tasks, allocator, t -> TaskRoles.of(t, byId), agents::knows, frameworks::knows, now);
@@ -141,12 +141,13 @@ final class AllocationState {
   }
 
   /**
-   * Rescinds the outstanding offers on an agent that turned unreachable, as Mesos' master does when
-   * it marks an agent unreachable: their resources go back to the allocator (which offers nothing
-   * on the agent meanwhile), and the Offer objects, no longer in the book, are deleted as stale by
-   * the next settlement; an accept that raced with it ends its tasks TASK_DROPPED.
+   * Rescinds the outstanding offers on an agent that turned unreachable or went Down, as Mesos'
+   * master does when it marks an agent unreachable or its machine goes down: their resources go
+   * back to the allocator (which offers nothing on the agent meanwhile), and the Offer objects, no
+   * longer in the book, are deleted as stale by the next settlement; an accept that raced with it
+   * ends its tasks TASK_DROPPED.
    */
-  private void agentDeactivated(String agent) {
+  private void rescindOffersOn(String agent) {
     for (OfferBook.Entry entry : book.removeOn(agent)) {
       allocator.recoverResources(entry.frameworkId(), agent, entry.offered(), null);
     }
