@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mesokube.api.v1alpha1.agent.Agent;
 import io.mesokube.api.v1alpha1.offer.Offer;
+import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
 import io.mesokube.e2e.controlplane.CgroupTree;
@@ -44,7 +45,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * a control plane with a real node (containerd and a kubelet built from source), the operator and
  * the agent as pods of images built by the project's Jib configuration and pulled from a registry.
  * Tasks run in the node's cgroups, survive the agent's pod being replaced and a {@code helm
- * upgrade}, and offers resume when the leading operator's pod is deleted.
+ * upgrade}, and offers resume when the leading operator's pod is deleted; {@code helm uninstall}
+ * drains the node and leaves nothing of Mesokube but its CRDs.
  *
  * <p>The steps run in order on one release; the figures go to the log and to {@code
  * target/install-figures.txt} (copied into {@code docs/benchmarks/install.md}).
@@ -64,6 +66,8 @@ class HelmNodeE2EIT {
   // Images are pulled and JVMs started on a two-core machine that also runs the control plane.
   private static final Duration ROLLOUT = Duration.ofMinutes(5);
   private static final Duration TASK = Duration.ofMinutes(2);
+  // A sleep no other process on the host runs: how the uninstall step finds its tasks' processes.
+  private static final int UNINSTALL_SLEEP = 4000 + new java.util.Random().nextInt(1000);
 
   private static final Map<String, String> FIGURES = new LinkedHashMap<>();
   private static ControlPlane controlPlane;
@@ -492,6 +496,107 @@ class HelmNodeE2EIT {
         .contains("DENIED cat " + STATE_DIR + "/launches.log")
         .contains("DENIED ls " + STATE_DIR + ":")
         .contains("DENIED ls " + STATE_DIR + "/tasks");
+  }
+
+  @Test
+  @Order(7)
+  void helmUninstallDrainsTheNodeAndRemovesAllButTheCrds() throws IOException {
+    // Tasks keep running when the agent's pod goes (step 3); an uninstall must end them first.
+    apply(
+        """
+        apiVersion: mesokube.io/v1alpha1
+        kind: Task
+        metadata: {name: at-uninstall-command}
+        spec:
+          framework: managed
+          role: batch
+          resources: {cpus: 0.1, mem: 32}
+          command: {shell: 'exec sleep %1$d'}
+        ---
+        apiVersion: mesokube.io/v1alpha1
+        kind: Task
+        metadata: {name: at-uninstall-container}
+        spec:
+          framework: managed
+          role: batch
+          resources: {cpus: 0.1, mem: 64}
+          container: {image: %2$s}
+          command: {shell: 'exec sleep %1$d'}
+        """
+            .formatted(UNINSTALL_SLEEP, busybox));
+    awaitState("at-uninstall-command", TaskState.TASK_RUNNING);
+    awaitState("at-uninstall-container", TaskState.TASK_RUNNING);
+    // RUNNING is reported once the task's shell started; it execs sleep a moment later.
+    await("the tasks' sleep processes").atMost(TASK).until(() -> sleepers().size() == 2);
+
+    long begin = System.nanoTime();
+    KubectlResult uninstall =
+        controlPlane.helm("uninstall", RELEASE, "--namespace", SYSTEM, "--wait", "--timeout", "5m");
+    assertThat(uninstall.succeeded()).as(uninstall.stderr()).isTrue();
+    figure("helm uninstall with 2 tasks running, to done (--wait)", since(begin));
+
+    for (String name : List.of("at-uninstall-command", "at-uninstall-container")) {
+      Task task = client.resources(Task.class).inNamespace(TENANT).withName(name).get();
+      assertThat(task.getStatus().state()).as(name).isEqualTo(TaskState.TASK_KILLED);
+      assertThat(task.getStatus().reason()).as(name).isEqualTo(Reasons.AGENT_DRAINING);
+    }
+    assertThat(sleepers()).as("task processes left on the node").isEmpty();
+    assertThat(CgroupTree.named(CGROUP_ROOT).existing()).as("cgroups left on the node").isEmpty();
+    assertThat(client.resources(Agent.class).list().getItems()).as("Agents").isEmpty();
+
+    // Everything the release made is gone, hooks included; the CRDs (and so the users' objects)
+    // stay, by Helm's convention.
+    // helm's --wait waits for the release's objects; their pods go a moment later, through the
+    // garbage collector.
+    await("the release's pods gone")
+        .atMost(ROLLOUT)
+        .until(() -> client.pods().inNamespace(SYSTEM).list().getItems().isEmpty());
+    KubectlResult left =
+        controlPlane.kubectl(
+            "get",
+            "all,serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,"
+                + "poddisruptionbudgets,jobs",
+            "--all-namespaces",
+            "-l",
+            "app.kubernetes.io/instance=" + RELEASE,
+            "-o",
+            "name");
+    assertThat(left.succeeded()).as(left.stderr()).isTrue();
+    assertThat(left.stdout()).as("release objects left").isBlank();
+    for (String crd :
+        List.of(
+            "agents.mesokube.io",
+            "frameworks.mesokube.io",
+            "offers.mesokube.io",
+            "rolepolicies.mesokube.io",
+            "tasks.mesokube.io")) {
+      assertThat(client.apiextensions().v1().customResourceDefinitions().withName(crd).get())
+          .as(crd)
+          .isNotNull();
+    }
+    assertThat(client.resources(Task.class).inNamespace(TENANT).list().getItems()).isNotEmpty();
+  }
+
+  /** Processes on this host running this test's uninstall tasks' command. */
+  private static List<Long> sleepers() throws IOException {
+    String command = "sleep\0" + UNINSTALL_SLEEP + "\0";
+    List<Long> out = new java.util.ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.toList()) {
+        String pid = proc.getFileName().toString();
+        if (!pid.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          if (new String(Files.readAllBytes(proc.resolve("cmdline"))).equals(command)) {
+            out.add(Long.parseLong(pid));
+          }
+        } catch (IOException gone) {
+          // The process ended meanwhile.
+        }
+      }
+    }
+    return out;
   }
 
   private static void apply(String yaml) {
