@@ -91,6 +91,16 @@ class CgroupFiles {
     }
   }
 
+  /** Whether the cgroup {@code dir} is gone: removed now, or not there; false while it is busy. */
+  boolean rmdirQuietly(Path dir) {
+    try {
+      rmdir(dir);
+      return true;
+    } catch (CgroupException e) {
+      return false;
+    }
+  }
+
   /** The child cgroups of {@code dir}, by name; none if {@code dir} does not exist. */
   List<Path> subdirectories(Path dir) {
     if (!isDirectory(dir)) {

@@ -24,6 +24,8 @@ public abstract sealed class Cgroups permits CgroupsV1, CgroupsV2 {
   static final String TASKS = "task";
   static final String SUPERVISORS = "supervisors";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+  // How long removing the agent's cgroup waits for the last supervisors to leave theirs.
+  private static final Duration RMDIR_WAIT = Duration.ofSeconds(5);
 
   private final String root;
   final CgroupFiles files;
@@ -152,8 +154,8 @@ public abstract sealed class Cgroups permits CgroupsV1, CgroupsV2 {
       Path supervisors = own.resolve(SUPERVISORS);
       for (Path dir : List.of(supervisors, own.resolve(TASKS), own)) {
         if (!(dir == supervisors
-            ? Poll.until(RMDIR_WAIT, () -> rmdirQuietly(dir))
-            : rmdirQuietly(dir))) {
+            ? Poll.until(RMDIR_WAIT, () -> files.rmdirQuietly(dir))
+            : files.rmdirQuietly(dir))) {
           left.add(dir);
           removed = false;
         }
@@ -163,21 +165,10 @@ public abstract sealed class Cgroups permits CgroupsV1, CgroupsV2 {
       for (Path parent = own.getParent();
           removed && andEmptyParents && !parent.equals(hierarchy);
           parent = parent.getParent()) {
-        removed = rmdirQuietly(parent);
+        removed = files.rmdirQuietly(parent);
       }
     }
     return List.copyOf(left);
-  }
-
-  private static final Duration RMDIR_WAIT = Duration.ofSeconds(5);
-
-  private boolean rmdirQuietly(Path dir) {
-    try {
-      files.rmdir(dir);
-      return true;
-    } catch (CgroupException e) {
-      return false;
-    }
   }
 
   /** The mount point of each hierarchy the agent's cgroups span. */

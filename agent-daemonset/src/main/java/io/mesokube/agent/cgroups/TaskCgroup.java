@@ -144,19 +144,10 @@ public abstract sealed class TaskCgroup permits TaskCgroupV1, TaskCgroupV2 {
   public void destroy() {
     for (Path dir : dirs) {
       for (Path cgroup : selfAndDescendants(dir, new ArrayList<>()).reversed()) {
-        if (!Poll.until(RMDIR_TIMEOUT, () -> rmdirQuietly(cgroup))) {
+        if (!Poll.until(RMDIR_TIMEOUT, () -> files.rmdirQuietly(cgroup))) {
           files.rmdir(cgroup); // once more, to report why it stays
         }
       }
-    }
-  }
-
-  private boolean rmdirQuietly(Path cgroup) {
-    try {
-      files.rmdir(cgroup);
-      return true;
-    } catch (CgroupException e) {
-      return false;
     }
   }
 

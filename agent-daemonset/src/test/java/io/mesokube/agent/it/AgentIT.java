@@ -25,6 +25,7 @@ import io.mesokube.e2e.controlplane.ControlPlaneExtension;
 import io.mesokube.e2e.controlplane.TestCluster;
 import io.mesokube.e2e.process.AgentProcess;
 import io.mesokube.e2e.process.CgroupRoots;
+import io.mesokube.e2e.process.HostProcesses;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -589,7 +590,9 @@ class AgentIT {
     List<Long> forked =
         await()
             .atMost(Duration.ofSeconds(30))
-            .until(() -> pidsWith(marker), pids -> !pids.isEmpty());
+            .until(
+                () -> HostProcesses.withArgv(argv -> argv.contains(marker)),
+                pids -> !pids.isEmpty());
 
     int seen = 0;
     for (long pid : forked) {
@@ -612,7 +615,11 @@ class AgentIT {
         .isEqualTo(TaskState.TASK_KILLED);
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(pidsWith(marker)).as("left after the task").isEmpty());
+        .untilAsserted(
+            () ->
+                assertThat(HostProcesses.withArgv(argv -> argv.contains(marker)))
+                    .as("left after the task")
+                    .isEmpty());
   }
 
   @Test
@@ -767,26 +774,6 @@ class AgentIT {
     Map<String, TaskState> out = new java.util.TreeMap<>();
     for (Task t : client.resources(Task.class).inNamespace(namespace).list().getItems()) {
       out.put(t.getMetadata().getName(), t.getStatus() == null ? null : t.getStatus().state());
-    }
-    return out;
-  }
-
-  /** Processes whose command line holds {@code marker}. */
-  private static List<Long> pidsWith(String marker) throws IOException {
-    List<Long> out = new java.util.ArrayList<>();
-    try (var procs = Files.list(Path.of("/proc"))) {
-      for (Path proc : procs.toList()) {
-        String pid = proc.getFileName().toString();
-        if (pid.chars().allMatch(Character::isDigit)) {
-          try {
-            if (Files.readString(proc.resolve("cmdline")).contains(marker)) {
-              out.add(Long.parseLong(pid));
-            }
-          } catch (IOException gone) {
-            // It ended meanwhile.
-          }
-        }
-      }
     }
     return out;
   }

@@ -22,6 +22,7 @@ import io.mesokube.e2e.controlplane.MesokubeImages;
 import io.mesokube.e2e.controlplane.registry.ImageConfig;
 import io.mesokube.e2e.controlplane.registry.TestImages;
 import io.mesokube.e2e.controlplane.registry.TestRegistry;
+import io.mesokube.e2e.process.HostProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -579,24 +580,8 @@ class HelmNodeE2EIT {
 
   /** Processes on this host running this test's uninstall tasks' command. */
   private static List<Long> sleepers() throws IOException {
-    String command = "sleep\0" + UNINSTALL_SLEEP + "\0";
-    List<Long> out = new java.util.ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path proc : procs.toList()) {
-        String pid = proc.getFileName().toString();
-        if (!pid.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        try {
-          if (new String(Files.readAllBytes(proc.resolve("cmdline"))).equals(command)) {
-            out.add(Long.parseLong(pid));
-          }
-        } catch (IOException gone) {
-          // The process ended meanwhile.
-        }
-      }
-    }
-    return out;
+    return HostProcesses.withArgv(
+        argv -> argv.equals(List.of("sleep", Integer.toString(UNINSTALL_SLEEP))));
   }
 
   private static void apply(String yaml) {
