@@ -105,6 +105,14 @@ public interface AgentConfig {
      * where their OCI runtime is. Checked at start-up; a bad value stops the agent.
      */
     Optional<Path> taskMountNamespace();
+
+    /**
+     * Whether a task without a container image may run as root (any uid-0 account) on this host,
+     * for the roles whose RolePolicy allows root. Off by default: a host task as root is root on
+     * the node. Root inside a container needs only the RolePolicy.
+     */
+    @WithDefault("false")
+    boolean rootHostTasks();
   }
 
   /** Heartbeat Lease and status delivery to the API server. */

@@ -187,7 +187,8 @@ public class AgentRuntime {
               config.isolation().cpuQuota(),
               config.isolation().pidsLimit(),
               new LaunchLog(stateDir),
-              containers);
+              containers,
+              config.isolation().rootHostTasks());
       frameworks = client.resources(Framework.class).inAnyNamespace().runnableInformer(0);
       policies = client.resources(RolePolicy.class).runnableInformer(0);
       tasks =

@@ -53,7 +53,8 @@ public final class TaskLaunch {
       boolean cpuQuota,
       long pidsLimit,
       LaunchLog launches,
-      Containers containers) {}
+      Containers containers,
+      boolean rootHostTasks) {}
 
   /**
    * What the checks decided: who the task runs as.
@@ -209,6 +210,16 @@ public final class TaskLaunch {
                   + " may not run as root (user "
                   + userName
                   + " has uid 0): no RolePolicy allows it (spec.allowRootTasks)",
+              now));
+    }
+    if (user.uid() == 0 && task.getSpec().container() == null && !context.rootHostTasks()) {
+      throw new Refused(
+          TaskEnding.refused(
+              Reasons.TASK_UNAUTHORIZED,
+              "this agent runs no task as root on its host: root there is root on the node"
+                  + " (mesokube.agent.isolation.root-host-tasks, the chart's"
+                  + " agent.rootHostTasks, is off). Give the task a container image, where the"
+                  + " RolePolicy's allowRootTasks is enough",
               now));
     }
     return new Plan(userName, user);

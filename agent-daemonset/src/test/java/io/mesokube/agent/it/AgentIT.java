@@ -15,6 +15,7 @@ import io.mesokube.api.v1alpha1.agent.Agent;
 import io.mesokube.api.v1alpha1.agent.AgentConditions;
 import io.mesokube.api.v1alpha1.agent.AgentPhase;
 import io.mesokube.api.v1alpha1.common.Condition;
+import io.mesokube.api.v1alpha1.role.RolePolicy;
 import io.mesokube.api.v1alpha1.task.Reasons;
 import io.mesokube.api.v1alpha1.task.Task;
 import io.mesokube.api.v1alpha1.task.TaskState;
@@ -666,6 +667,48 @@ class AgentIT {
         .contains("NoNewPrivs:\t1")
         .contains("CapBnd:\t0000000000000000")
         .contains("CapEff:\t0000000000000000");
+  }
+
+  @Test
+  @Order(18)
+  void rootOnTheHostTakesTheAgentsSettingBesidesTheRolePolicy(TestCluster cluster) {
+    // Issue 16, finding 1: a RolePolicy that allows root made a host task root on the node.
+    framework(cluster);
+    cluster
+        .controlPlane()
+        .applyOk(
+            null,
+            """
+            apiVersion: mesokube.io/v1alpha1
+            kind: RolePolicy
+            metadata: {name: it-root-%s}
+            spec: {role: it, allowRootTasks: true}
+            """
+                .formatted(SUFFIX));
+    try {
+      // The agent reads RolePolicies from its informer: give the watch event a moment, so that
+      // the refusal below is the agent setting's, not "no RolePolicy allows it" (asserted).
+      await()
+          .pollDelay(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  cluster.client().resources(RolePolicy.class).list().getItems().stream()
+                      .anyMatch(p -> "it".equals(p.getSpec().role())));
+      apply(
+          cluster,
+          Manifests.task("root-on-host", "fw", AGENT, 0.05, 32, "id -u", null)
+              .replace("shell:", "user: root\n    shell:"));
+
+      Task task = awaitTerminal(cluster, "root-on-host");
+      assertThat(task.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
+      assertThat(task.getStatus().reason()).isEqualTo(Reasons.TASK_UNAUTHORIZED);
+      assertThat(task.getStatus().message())
+          .contains("this agent runs no task as root on its host")
+          .contains("agent.rootHostTasks");
+    } finally {
+      cluster.controlPlane().kubectl("delete", "rolepolicy", "it-root-" + SUFFIX);
+    }
   }
 
   // ---------------------------------------------------------------- helpers
