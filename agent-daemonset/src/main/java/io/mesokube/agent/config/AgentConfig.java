@@ -188,6 +188,15 @@ public interface AgentConfig {
     @WithDefault("127.0.0.0/8")
     Set<String> insecureRegistries();
 
+    /**
+     * CIDR blocks no registry may be in: an image whose registry's address (literal, or any its
+     * name resolves to) is in one is refused, TASK_ERROR with REASON_TASK_UNAUTHORIZED. Link-local
+     * by default, where cloud metadata services answer; add the cluster's service and pod ranges to
+     * keep tenants' image references off them.
+     */
+    @WithDefault("169.254.0.0/16,fe80::/10")
+    Set<String> deniedRegistryNetworks();
+
     /** The longest an image pull (and unpack) may take. */
     @WithDefault("10m")
     Duration pullTimeout();

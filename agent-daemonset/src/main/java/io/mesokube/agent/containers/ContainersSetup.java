@@ -48,7 +48,8 @@ public final class ContainersSetup {
                 config.cacheSize().asLongValue(),
                 skopeo,
                 umoci,
-                config.pullProgressInterval()),
+                config.pullProgressInterval(),
+                config.deniedRegistryNetworks()),
             meters,
             clock);
     LOG.info("Container images run through {}", runtime.runtime());

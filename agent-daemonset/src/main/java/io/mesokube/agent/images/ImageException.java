@@ -8,6 +8,8 @@ public final class ImageException extends Exception {
     INVALID_REFERENCE,
     /** The registry has no such repository, tag or digest. */
     NOT_FOUND,
+    /** The registry is in a network the agent pulls from no registry in. */
+    DENIED,
     /** The registry could not be reached. */
     UNREACHABLE,
     /** The registry refused the credentials, or needs some and got none. */

@@ -68,6 +68,10 @@ public final class ImageStore {
    * @param skopeo the skopeo program
    * @param umoci the umoci program
    * @param progressInterval how often a pull says how far it got
+   * @param deniedNetworks CIDR blocks no registry may be in: a registry whose address (its IP
+   *     literal, or any address its name resolves to) is in one is not pulled from, so that a
+   *     tenant's image reference cannot make the agent probe them (cloud metadata services live at
+   *     link-local addresses)
    */
   public record Settings(
       String defaultRegistry,
@@ -76,10 +80,71 @@ public final class ImageStore {
       long maxBytes,
       String skopeo,
       String umoci,
-      Duration progressInterval) {
+      Duration progressInterval,
+      Set<String> deniedNetworks) {
+    /** Link-local, IPv4 and IPv6: where cloud metadata services answer. */
+    public static final Set<String> LINK_LOCAL = Set.of("169.254.0.0/16", "fe80::/10");
+
     public Settings {
       insecureRegistries = Set.copyOf(insecureRegistries);
       insecureRegistries.stream().filter(e -> e.contains("/")).forEach(Cidr::parse);
+      deniedNetworks = Set.copyOf(deniedNetworks);
+      deniedNetworks.forEach(Cidr::parse);
+    }
+
+    /** As the canonical constructor, denying {@link #LINK_LOCAL}. */
+    public Settings(
+        String defaultRegistry,
+        Set<String> insecureRegistries,
+        Duration pullTimeout,
+        long maxBytes,
+        String skopeo,
+        String umoci,
+        Duration progressInterval) {
+      this(
+          defaultRegistry,
+          insecureRegistries,
+          pullTimeout,
+          maxBytes,
+          skopeo,
+          umoci,
+          progressInterval,
+          LINK_LOCAL);
+    }
+
+    /**
+     * Why {@code registry} (host[:port]) may not be pulled from, or empty. A name is resolved here;
+     * one that does not resolve is left to the pull, which says so. skopeo resolves it again: a
+     * name whose answers change in between (DNS rebinding) is caught only if its first answer was
+     * denied, which a literal address never escapes.
+     */
+    java.util.Optional<String> denied(String registry) {
+      if (deniedNetworks.isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      String host = Cidr.host(registry);
+      java.net.InetAddress[] addresses;
+      try {
+        addresses = java.net.InetAddress.getAllByName(host);
+      } catch (java.net.UnknownHostException e) {
+        return java.util.Optional.empty();
+      }
+      for (java.net.InetAddress address : addresses) {
+        for (String block : deniedNetworks) {
+          if (Cidr.parse(block).contains(address.getHostAddress())) {
+            return java.util.Optional.of(
+                "registry "
+                    + registry
+                    + " is at "
+                    + address.getHostAddress()
+                    + ", in "
+                    + block
+                    + ", where this agent pulls from no registry"
+                    + " (mesokube.agent.containers.denied-registry-networks)");
+          }
+        }
+      }
+      return java.util.Optional.empty();
     }
 
     /** Whether {@code registry} (host[:port]) is reached without TLS verification. */
@@ -700,6 +765,10 @@ public final class ImageStore {
   private void skopeo(
       ImageReference ref, String authJson, List<String> verb, String prefix, String destination)
       throws IOException, InterruptedException, ImageException {
+    var denied = settings.denied(ref.registry());
+    if (denied.isPresent()) {
+      throw new ImageException(ImageException.Kind.DENIED, denied.get());
+    }
     boolean insecure = settings.insecure(ref.registry());
     List<String> command =
         new ArrayList<>(List.of(settings.skopeo(), "--policy", policy.toString()));

@@ -575,8 +575,11 @@ public final class TaskManager implements StatusSender.Listener {
           cause instanceof ImageException e && e.kind() == ImageException.Kind.INVALID_REFERENCE
               ? TaskEnding.refused(
                   io.mesokube.api.v1alpha1.task.Reasons.TASK_INVALID, e.getMessage(), now)
-              : TaskEnding.launchFailed(
-                  "Failed to provision the image: " + cause.getMessage(), now));
+              : cause instanceof ImageException e && e.kind() == ImageException.Kind.DENIED
+                  ? TaskEnding.refused(
+                      io.mesokube.api.v1alpha1.task.Reasons.TASK_UNAUTHORIZED, e.getMessage(), now)
+                  : TaskEnding.launchFailed(
+                      "Failed to provision the image: " + cause.getMessage(), now));
       return;
     }
     Framework framework = caches.framework().apply(run.namespace, task.getSpec().framework());

@@ -59,4 +59,41 @@ class CidrTest {
                     Duration.ofSeconds(10)))
         .hasMessageContaining("invalid CIDR block '10.0.0.0/99'");
   }
+
+  @Test
+  void registriesInADeniedNetworkAreRefusedByAddressOrByWhatTheirNameResolvesTo() {
+    var byDefault =
+        new ImageStore.Settings(
+            "docker.io", Set.of(), Duration.ofSeconds(1), 1, "a", "b", Duration.ofSeconds(10));
+    assertThat(byDefault.denied("169.254.169.254")).get().asString().contains("169.254.0.0/16");
+    assertThat(byDefault.denied("169.254.169.254:80")).isPresent();
+    assertThat(byDefault.denied("[fe80::1]:5000")).get().asString().contains("fe80::/10");
+    assertThat(byDefault.denied("127.0.0.1:5000")).isEmpty();
+    assertThat(byDefault.denied("no-such-registry.invalid")).as("left to the pull").isEmpty();
+
+    var loopbackToo =
+        new ImageStore.Settings(
+            "docker.io",
+            Set.of(),
+            Duration.ofSeconds(1),
+            1,
+            "a",
+            "b",
+            Duration.ofSeconds(10),
+            Set.of("127.0.0.0/8"));
+    assertThat(loopbackToo.denied("localhost:5000")).as("by its name's address").isPresent();
+    assertThat(loopbackToo.denied("169.254.169.254")).as("only what is configured").isEmpty();
+    assertThatThrownBy(
+            () ->
+                new ImageStore.Settings(
+                    "docker.io",
+                    Set.of(),
+                    Duration.ofSeconds(1),
+                    1,
+                    "a",
+                    "b",
+                    Duration.ofSeconds(10),
+                    Set.of("not-a-block")))
+        .hasMessageContaining("invalid CIDR block 'not-a-block'");
+  }
 }

@@ -157,6 +157,15 @@ class ContainerIT {
     Task invalid = AgentIT.awaitTerminal(cluster, "invalid-ref");
     assertThat(invalid.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
     assertThat(invalid.getStatus().reason()).isEqualTo(Reasons.TASK_INVALID);
+    // Issue 16, finding 9: an image reference must not make the agent probe a cloud metadata
+    // service (link-local), whatever answers there.
+    AgentIT.apply(
+        cluster, container("metadata-probe", "169.254.169.254/latest/meta-data:1", "true", ""));
+    Task probe = AgentIT.awaitTerminal(cluster, "metadata-probe");
+    assertThat(probe.getStatus().state()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(probe.getStatus().reason()).isEqualTo(Reasons.TASK_UNAUTHORIZED);
+    assertThat(probe.getStatus().message())
+        .contains("registry 169.254.169.254 is at 169.254.169.254, in 169.254.0.0/16");
 
     // Credentials named by the framework serve its tasks that name none.
     cluster.client().secrets().resource(dockerConfig("right-creds", "alice:s3cret")).create();
