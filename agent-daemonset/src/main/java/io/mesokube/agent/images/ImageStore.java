@@ -92,26 +92,6 @@ public final class ImageStore {
       deniedNetworks.forEach(Cidr::parse);
     }
 
-    /** As the canonical constructor, denying {@link #LINK_LOCAL}. */
-    public Settings(
-        String defaultRegistry,
-        Set<String> insecureRegistries,
-        Duration pullTimeout,
-        long maxBytes,
-        String skopeo,
-        String umoci,
-        Duration progressInterval) {
-      this(
-          defaultRegistry,
-          insecureRegistries,
-          pullTimeout,
-          maxBytes,
-          skopeo,
-          umoci,
-          progressInterval,
-          LINK_LOCAL);
-    }
-
     /**
      * Why {@code registry} (host[:port]) may not be pulled from, or empty. A name is resolved here;
      * one that does not resolve is left to the pull, which says so. skopeo resolves it again: a

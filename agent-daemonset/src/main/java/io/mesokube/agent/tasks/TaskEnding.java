@@ -1,6 +1,7 @@
 package io.mesokube.agent.tasks;
 
 import io.mesokube.agent.checkpoint.StatusUpdate;
+import io.mesokube.agent.images.ImageException;
 import io.mesokube.agent.launcher.ExitStatus;
 import io.mesokube.agent.launcher.LostCause;
 import io.mesokube.api.v1alpha1.task.Reasons;
@@ -138,6 +139,27 @@ final class TaskEnding {
         null,
         null,
         now);
+  }
+
+  /**
+   * A task whose image could not be provided: refused (TASK_ERROR) when the reference is invalid or
+   * its registry is in a denied network, failed to launch otherwise.
+   */
+  static StatusUpdate notProvided(Throwable cause, Instant now) {
+    if (cause instanceof ImageException e) {
+      switch (e.kind()) {
+        case INVALID_REFERENCE -> {
+          return refused(Reasons.TASK_INVALID, e.getMessage(), now);
+        }
+        case DENIED -> {
+          return refused(Reasons.TASK_UNAUTHORIZED, e.getMessage(), now);
+        }
+        default -> {
+          // A pull that failed: below.
+        }
+      }
+    }
+    return launchFailed("Failed to provision the image: " + cause.getMessage(), now);
   }
 
   /** A task the agent could not start. */

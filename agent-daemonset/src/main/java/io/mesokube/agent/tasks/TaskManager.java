@@ -7,7 +7,6 @@ import io.mesokube.agent.health.HealthCheckListener;
 import io.mesokube.agent.health.HealthCheckers;
 import io.mesokube.agent.health.TaskEnvironment;
 import io.mesokube.agent.images.Image;
-import io.mesokube.agent.images.ImageException;
 import io.mesokube.agent.images.ImageStore;
 import io.mesokube.agent.launcher.ExitStatus;
 import io.mesokube.agent.launcher.Recovery;
@@ -570,16 +569,7 @@ public final class TaskManager implements StatusSender.Listener {
               : error;
       LOG.warn("Task {} not launched: {}", run.taskId(), cause.getMessage());
       run.exited = true;
-      append(
-          run,
-          cause instanceof ImageException e && e.kind() == ImageException.Kind.INVALID_REFERENCE
-              ? TaskEnding.refused(
-                  io.mesokube.api.v1alpha1.task.Reasons.TASK_INVALID, e.getMessage(), now)
-              : cause instanceof ImageException e && e.kind() == ImageException.Kind.DENIED
-                  ? TaskEnding.refused(
-                      io.mesokube.api.v1alpha1.task.Reasons.TASK_UNAUTHORIZED, e.getMessage(), now)
-                  : TaskEnding.launchFailed(
-                      "Failed to provision the image: " + cause.getMessage(), now));
+      append(run, TaskEnding.notProvided(cause, now));
       return;
     }
     Framework framework = caches.framework().apply(run.namespace, task.getSpec().framework());

@@ -70,7 +70,8 @@ class ContainerRunIT {
                 Long.MAX_VALUE,
                 "skopeo",
                 "umoci",
-                Duration.ofSeconds(10)),
+                Duration.ofSeconds(10),
+                ImageStore.Settings.LINK_LOCAL),
             new SimpleMeterRegistry(),
             Clock.systemUTC());
     busybox = store.provide(registry.host() + "/tools/busybox:1", null, m -> {}).image();

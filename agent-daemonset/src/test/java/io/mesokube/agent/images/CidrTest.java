@@ -39,7 +39,8 @@ class CidrTest {
             1,
             "skopeo",
             "umoci",
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10),
+            ImageStore.Settings.LINK_LOCAL);
     assertThat(settings.insecure("127.0.0.1:5000")).isTrue();
     assertThat(settings.insecure("registry.local:5000")).isTrue();
     assertThat(settings.insecure("registry.local:5001")).isFalse();
@@ -56,7 +57,8 @@ class CidrTest {
                     1,
                     "a",
                     "b",
-                    Duration.ofSeconds(10)))
+                    Duration.ofSeconds(10),
+                    ImageStore.Settings.LINK_LOCAL))
         .hasMessageContaining("invalid CIDR block '10.0.0.0/99'");
   }
 
@@ -64,7 +66,14 @@ class CidrTest {
   void registriesInADeniedNetworkAreRefusedByAddressOrByWhatTheirNameResolvesTo() {
     var byDefault =
         new ImageStore.Settings(
-            "docker.io", Set.of(), Duration.ofSeconds(1), 1, "a", "b", Duration.ofSeconds(10));
+            "docker.io",
+            Set.of(),
+            Duration.ofSeconds(1),
+            1,
+            "a",
+            "b",
+            Duration.ofSeconds(10),
+            ImageStore.Settings.LINK_LOCAL);
     assertThat(byDefault.denied("169.254.169.254")).get().asString().contains("169.254.0.0/16");
     assertThat(byDefault.denied("169.254.169.254:80")).isPresent();
     assertThat(byDefault.denied("[fe80::1]:5000")).get().asString().contains("fe80::/10");

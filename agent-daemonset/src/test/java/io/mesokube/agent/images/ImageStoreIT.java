@@ -487,7 +487,14 @@ class ImageStoreIT {
 
   private static ImageStore.Settings settings(Set<String> insecure, long maxBytes) {
     return new ImageStore.Settings(
-        "docker.io", insecure, Duration.ofSeconds(60), maxBytes, "skopeo", "umoci", PROGRESS);
+        "docker.io",
+        insecure,
+        Duration.ofSeconds(60),
+        maxBytes,
+        "skopeo",
+        "umoci",
+        PROGRESS,
+        ImageStore.Settings.LINK_LOCAL);
   }
 
   private long pulls() {

@@ -3,6 +3,7 @@ package io.mesokube.agent.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesokube.agent.checkpoint.StatusUpdate;
+import io.mesokube.agent.images.ImageException;
 import io.mesokube.agent.launcher.ExitStatus;
 import io.mesokube.agent.launcher.LostCause;
 import io.mesokube.api.v1alpha1.task.Reasons;
@@ -62,6 +63,26 @@ class TaskEndingTest {
         .isEqualTo(TaskState.TASK_LOST);
     assertThat(TaskEnding.lost(LostCause.NEVER_STARTED, "x", false, NOW).reason())
         .isEqualTo(Reasons.CONTAINER_LAUNCH_FAILED);
+  }
+
+  @Test
+  void anImageNotProvidedIsRefusedOrFailedByWhy() {
+    StatusUpdate invalid =
+        TaskEnding.notProvided(
+            new ImageException(ImageException.Kind.INVALID_REFERENCE, "UPPER/case"), NOW);
+    assertThat(invalid.state()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(invalid.reason()).isEqualTo(Reasons.TASK_INVALID);
+    StatusUpdate denied =
+        TaskEnding.notProvided(new ImageException(ImageException.Kind.DENIED, "link-local"), NOW);
+    assertThat(denied.state()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(denied.reason()).isEqualTo(Reasons.TASK_UNAUTHORIZED);
+    assertThat(denied.message()).isEqualTo("link-local");
+    StatusUpdate down =
+        TaskEnding.notProvided(
+            new ImageException(ImageException.Kind.UNREACHABLE, "registry down"), NOW);
+    assertThat(down.state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(down.reason()).isEqualTo(Reasons.CONTAINER_LAUNCH_FAILED);
+    assertThat(down.message()).isEqualTo("Failed to provision the image: registry down");
   }
 
   @Test
